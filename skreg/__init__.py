@@ -4,6 +4,17 @@ Every estimator solves one weighted elastic-net problem with a per-coefficient
 penalty (``penalty_factor``) on a numba coordinate-descent core.
 """
 
+from ._coordinate_descent import ElasticNet, Lasso
+from ._cv import ElasticNetCV, LassoCV
+from ._path_functions import enet_path, lasso_path
+
 __version__ = "0.1.0.dev0"
 
-__all__ = []
+__all__ = [
+    "ElasticNet",
+    "ElasticNetCV",
+    "Lasso",
+    "LassoCV",
+    "enet_path",
+    "lasso_path",
+]

@@ -1,0 +1,456 @@
+"""Numba coordinate-descent kernels for the weighted elastic net.
+
+Every kernel solves, over the features listed in ``working_set``,
+
+.. math::
+
+    P(w) = \\tfrac12 \\|y - Z w\\|_2^2
+           + \\sum_j l1_j |w_j| + \\tfrac12 l2_j w_j^2
+           \\quad (\\text{and } w_j \\ge 0 \\text{ if positive})
+
+in *sum units*: the path driver (:mod:`skreg._path`) has already multiplied the
+penalties by ``n_samples`` and the rows of ``X`` and ``y`` by the square roots
+of the sample weights. Column ``j`` of ``Z`` is the centred column
+``z_j = x_j - mean_j * v`` where ``x_j`` is the stored column, ``v`` the vector
+of square-root sample weights (ones without weights) and ``mean_j`` the weighted
+column mean (0 without intercept). ``Z`` is never formed: dense and sparse ``X``
+are used as stored, which is what keeps sparse input sparse and avoids a copy of
+dense input.
+
+The residual ``R = y - Z w`` is kept as ``R = Q + t v`` with ``Q = y - X w`` and
+the scalar ``t = mean . w``, so that updating coordinate ``j`` touches only the
+stored entries of ``x_j`` (``Q -= delta * x_j``), never a dense centred column.
+
+Convergence is certified by the duality gap (as in scikit-learn): after an epoch
+whose largest coefficient change is at most ``tol_dw`` times the largest
+coefficient, the gap is computed and the solve stops when it is at most
+``gap_tol``. The dual point is the residual rescaled to be feasible for the
+features with a pure L1 penalty; features with an L2 part enter through their
+Fenchel conjugate, so ``l1_ratio=0`` (ridge) is certified too.
+
+In-place contract: ``w`` and ``Q`` (or ``H`` for the Gram kernel) are updated in
+place and describe the returned solution; nothing else is written.
+Kernels return ``(gap, n_epochs)``.
+"""
+
+import numpy as np
+from numba import njit
+
+# Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
+_FAST = {"reassoc", "contract"}
+
+
+@njit(cache=True, inline="always")
+def _updated_coordinate(w_j, gradient, norm2, l1, l2, positive):
+    """Exact minimizer along coordinate ``j`` (soft-thresholding).
+
+    ``gradient`` is ``z_j' R`` at the current residual; ``norm2 = ||z_j||^2``.
+    """
+    target = gradient + norm2 * w_j
+    if positive and target < 0.0:
+        return 0.0
+    magnitude = abs(target) - l1
+    if magnitude <= 0.0:
+        return 0.0
+    return np.sign(target) * magnitude / (norm2 + l2)
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry):
+    """Duality gap of the weighted elastic net over ``working_set``.
+
+    Parameters
+    ----------
+    correlations : ndarray of shape (len(working_set),)
+        ``z_j' R`` for each feature of the working set, in its order.
+    w, l1, l2 : ndarray of shape (n_features,)
+        Coefficients and per-feature penalties (sum units).
+    working_set : ndarray of int
+        Features taking part in the problem.
+    positive : bool
+        Whether coefficients are constrained to be non-negative.
+    RR, Ry : float
+        ``R' R`` and ``R' y``.
+
+    Notes
+    -----
+    The dual point is ``theta = c R`` with ``c <= 1`` the largest scaling for
+    which ``|z_j' theta| <= l1_j`` holds for every feature with no L2 part and
+    a positive L1 part. Unpenalized features (``l1_j = l2_j = 0``) require
+    ``z_j' theta = 0``, which coordinate descent satisfies at each pass; they
+    are not used to scale ``theta``.
+    """
+    scale = 1.0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        if l2[j] == 0.0 and l1[j] > 0.0:
+            pull = correlations[k] if positive else abs(correlations[k])
+            if pull > l1[j]:
+                scale = min(scale, l1[j] / pull)
+    penalty = 0.0
+    conjugate = 0.0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        penalty += l1[j] * abs(w[j]) + 0.5 * l2[j] * w[j] * w[j]
+        if l2[j] > 0.0:
+            pull = scale * correlations[k]
+            if not positive:
+                pull = abs(pull)
+            excess = pull - l1[j]
+            if excess > 0.0:
+                conjugate += excess * excess / (2.0 * l2[j])
+    primal = 0.5 * RR + penalty
+    dual = scale * Ry - 0.5 * scale * scale * RR - conjugate
+    return primal - dual
+
+
+@njit(cache=True)
+def _next_feature(k, n_working, random):
+    if random:
+        return np.random.randint(0, n_working)
+    return k
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def enet_cd_dense(
+    w,
+    Q,
+    X,
+    y,
+    v,
+    means,
+    column_v,
+    norms2,
+    l1,
+    l2,
+    working_set,
+    positive,
+    max_epochs,
+    tol_dw,
+    gap_tol,
+    random,
+    seed,
+):
+    """Coordinate descent on dense, Fortran-ordered ``X``.
+
+    Parameters
+    ----------
+    w : ndarray of shape (n_features,)
+        Coefficients, updated in place (warm start in, solution out).
+    Q : ndarray of shape (n_samples,)
+        ``y - X w`` for the incoming ``w``; updated in place.
+    X : ndarray of shape (n_samples, n_features), Fortran-ordered
+        Stored (sample-weight-scaled, uncentred) design.
+    y : ndarray of shape (n_samples,)
+        Centred, sample-weight-scaled target.
+    v : ndarray of shape (n_samples,)
+        Square roots of the sample weights (ones without weights).
+    means : ndarray of shape (n_features,)
+        Column means removed implicitly (zeros without intercept).
+    column_v : ndarray of shape (n_features,)
+        ``x_j' v`` for each column.
+    norms2 : ndarray of shape (n_features,)
+        ``||z_j||^2`` for each column.
+    l1, l2 : ndarray of shape (n_features,)
+        Penalties in sum units.
+    working_set : ndarray of int
+        Features to update; each must have ``norms2 > 0`` and finite ``l1``.
+    positive : bool
+        Constrain coefficients to be non-negative.
+    max_epochs : int
+        Maximum number of passes over the working set.
+    tol_dw : float
+        Relative coefficient change below which the gap is checked.
+    gap_tol : float
+        Duality gap (sum units) at which the solve stops.
+    random : bool
+        Pick features uniformly at random instead of cyclically.
+    seed : int
+        Seed of the random feature selection.
+
+    Returns
+    -------
+    gap : float
+        Duality gap of the working-set problem at the returned ``w``.
+    n_epochs : int
+        Passes over the working set that were run.
+    """
+    n_samples = X.shape[0]
+    n_working = working_set.shape[0]
+    vv = 0.0
+    vQ = 0.0
+    for i in range(n_samples):
+        vv += v[i] * v[i]
+        vQ += v[i] * Q[i]
+    t = 0.0
+    for j in range(w.shape[0]):
+        t += means[j] * w[j]
+    if random:
+        np.random.seed(seed)
+    R = np.empty(n_samples)
+    correlations = np.empty(n_working)
+    gap = np.inf
+    for epoch in range(max_epochs):
+        w_max = 0.0
+        dw_max = 0.0
+        for k in range(n_working):
+            j = working_set[_next_feature(k, n_working, random)]
+            dot = 0.0
+            for i in range(n_samples):
+                dot += X[i, j] * Q[i]
+            gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
+            w_j = w[j]
+            new_w_j = _updated_coordinate(
+                w_j, gradient, norms2[j], l1[j], l2[j], positive
+            )
+            if new_w_j != w_j:
+                delta = new_w_j - w_j
+                for i in range(n_samples):
+                    Q[i] -= delta * X[i, j]
+                t += delta * means[j]
+                vQ -= delta * column_v[j]
+                w[j] = new_w_j
+                dw_max = max(dw_max, abs(delta))
+            w_max = max(w_max, abs(new_w_j))
+        if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+            RR = 0.0
+            Ry = 0.0
+            vR = 0.0
+            for i in range(n_samples):
+                R[i] = Q[i] + t * v[i]
+                RR += R[i] * R[i]
+                Ry += R[i] * y[i]
+                vR += v[i] * R[i]
+            for k in range(n_working):
+                j = working_set[k]
+                dot = 0.0
+                for i in range(n_samples):
+                    dot += X[i, j] * R[i]
+                correlations[k] = dot - means[j] * vR
+            gap = duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry)
+            if gap <= gap_tol:
+                return gap, epoch + 1
+    return gap, max_epochs
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def enet_cd_sparse(
+    w,
+    Q,
+    X_data,
+    X_indices,
+    X_indptr,
+    y,
+    v,
+    means,
+    column_v,
+    norms2,
+    l1,
+    l2,
+    working_set,
+    positive,
+    max_epochs,
+    tol_dw,
+    gap_tol,
+    random,
+    seed,
+):
+    """Coordinate descent on CSC sparse ``X`` (``data``, ``indices``, ``indptr``).
+
+    Same contract as :func:`enet_cd_dense`; centring is implicit, so an update
+    costs the number of stored entries of the column, never ``n_samples``.
+    """
+    n_samples = Q.shape[0]
+    n_working = working_set.shape[0]
+    vv = 0.0
+    vQ = 0.0
+    for i in range(n_samples):
+        vv += v[i] * v[i]
+        vQ += v[i] * Q[i]
+    t = 0.0
+    for j in range(w.shape[0]):
+        t += means[j] * w[j]
+    if random:
+        np.random.seed(seed)
+    R = np.empty(n_samples)
+    correlations = np.empty(n_working)
+    gap = np.inf
+    for epoch in range(max_epochs):
+        w_max = 0.0
+        dw_max = 0.0
+        for k in range(n_working):
+            j = working_set[_next_feature(k, n_working, random)]
+            start, end = X_indptr[j], X_indptr[j + 1]
+            dot = 0.0
+            for p in range(start, end):
+                dot += X_data[p] * Q[X_indices[p]]
+            gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
+            w_j = w[j]
+            new_w_j = _updated_coordinate(
+                w_j, gradient, norms2[j], l1[j], l2[j], positive
+            )
+            if new_w_j != w_j:
+                delta = new_w_j - w_j
+                for p in range(start, end):
+                    Q[X_indices[p]] -= delta * X_data[p]
+                t += delta * means[j]
+                vQ -= delta * column_v[j]
+                w[j] = new_w_j
+                dw_max = max(dw_max, abs(delta))
+            w_max = max(w_max, abs(new_w_j))
+        if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+            RR = 0.0
+            Ry = 0.0
+            vR = 0.0
+            for i in range(n_samples):
+                R[i] = Q[i] + t * v[i]
+                RR += R[i] * R[i]
+                Ry += R[i] * y[i]
+                vR += v[i] * R[i]
+            for k in range(n_working):
+                j = working_set[k]
+                dot = 0.0
+                for p in range(X_indptr[j], X_indptr[j + 1]):
+                    dot += X_data[p] * R[X_indices[p]]
+                correlations[k] = dot - means[j] * vR
+            gap = duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry)
+            if gap <= gap_tol:
+                return gap, epoch + 1
+    return gap, max_epochs
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def enet_cd_gram(
+    w,
+    H,
+    gram,
+    Zy,
+    yy,
+    l1,
+    l2,
+    working_set,
+    positive,
+    max_epochs,
+    tol_dw,
+    gap_tol,
+    random,
+    seed,
+):
+    """Coordinate descent on the precomputed Gram matrix ``Z'Z`` (for n >> p).
+
+    Parameters
+    ----------
+    w : ndarray of shape (n_features,)
+        Coefficients, updated in place.
+    H : ndarray of shape (n_features,)
+        ``Z' R = Zy - gram @ w`` for the incoming ``w``; updated in place.
+    gram : ndarray of shape (n_features, n_features), C-ordered
+        ``Z' Z`` (centred, sample-weighted).
+    Zy : ndarray of shape (n_features,)
+        ``Z' y``.
+    yy : float
+        ``y' y``.
+
+    Other parameters and the return value are as in :func:`enet_cd_dense`.
+    """
+    n_features = w.shape[0]
+    n_working = working_set.shape[0]
+    if random:
+        np.random.seed(seed)
+    correlations = np.empty(n_working)
+    gap = np.inf
+    for epoch in range(max_epochs):
+        w_max = 0.0
+        dw_max = 0.0
+        for k in range(n_working):
+            j = working_set[_next_feature(k, n_working, random)]
+            w_j = w[j]
+            new_w_j = _updated_coordinate(w_j, H[j], gram[j, j], l1[j], l2[j], positive)
+            if new_w_j != w_j:
+                delta = new_w_j - w_j
+                for m in range(n_features):
+                    H[m] -= delta * gram[j, m]
+                w[j] = new_w_j
+                dw_max = max(dw_max, abs(delta))
+            w_max = max(w_max, abs(new_w_j))
+        if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+            wZy = 0.0
+            wH = 0.0
+            for m in range(n_features):
+                wZy += w[m] * Zy[m]
+                wH += w[m] * H[m]
+            # R'R = y'y - 2 w'Z'y + w'Z'Zw and Z'Zw = Zy - H.
+            RR = max(yy - wZy - wH, 0.0)
+            Ry = yy - wZy
+            for k in range(n_working):
+                correlations[k] = H[working_set[k]]
+            gap = duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry)
+            if gap <= gap_tol:
+                return gap, epoch + 1
+    return gap, max_epochs
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_column_norms_dense(X, v, means):
+    """``||x_j - mean_j v||^2`` for every column, without copying ``X``."""
+    n_samples, n_features = X.shape
+    norms2 = np.empty(n_features)
+    for j in range(n_features):
+        total = 0.0
+        for i in range(n_samples):
+            centred = X[i, j] - means[j] * v[i]
+            total += centred * centred
+        norms2[j] = total
+    return norms2
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
+    """``||x_j - mean_j v||^2`` for every CSC column, touching stored entries."""
+    n_features = X_indptr.shape[0] - 1
+    vv = 0.0
+    for i in range(v.shape[0]):
+        vv += v[i] * v[i]
+    norms2 = np.empty(n_features)
+    for j in range(n_features):
+        m = means[j]
+        # Start from the all-zero column, then correct the stored rows.
+        total = m * m * vv
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            vi = v[X_indices[p]]
+            centred = X_data[p] - m * vi
+            total += centred * centred - m * m * vi * vi
+        norms2[j] = max(total, 0.0)
+    return norms2
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_dense(X, R, v, means):
+    """``z_j' R = x_j' R - mean_j v' R`` for every column of dense ``X``."""
+    n_samples, n_features = X.shape
+    vR = 0.0
+    for i in range(n_samples):
+        vR += v[i] * R[i]
+    out = np.empty(n_features)
+    for j in range(n_features):
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[j] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
+    """``z_j' R`` for every column of CSC ``X``."""
+    n_features = X_indptr.shape[0] - 1
+    vR = 0.0
+    for i in range(R.shape[0]):
+        vR += v[i] * R[i]
+    out = np.empty(n_features)
+    for j in range(n_features):
+        dot = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            dot += X_data[p] * R[X_indices[p]]
+        out[j] = dot - means[j] * vR
+    return out

@@ -1,0 +1,472 @@
+"""ElasticNet and Lasso: scikit-learn's estimators with a per-coefficient penalty."""
+
+import numbers
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.linear_model._base import LinearModel
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._gram import resolve_gram
+from ._path import make_design, solve_path
+from ._validation import check_penalty_factor
+
+
+def validate_sample_weight(sample_weight, X):
+    """Check ``sample_weight`` and rescale it to sum to ``n_samples``.
+
+    The objective is invariant to a common rescaling of the weights; summing
+    to ``n_samples`` makes ``alpha`` mean what it means without weights (the
+    convention of scikit-learn's ElasticNet). A scalar means no weights.
+    """
+    if sample_weight is None or isinstance(sample_weight, numbers.Number):
+        return None
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    total = sample_weight.sum()
+    if not total > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return sample_weight * (X.shape[0] / total)
+
+
+def fit_weighted_enet(
+    X,
+    y,
+    *,
+    alpha,
+    l1_ratio,
+    penalty_factor,
+    sample_weight=None,
+    fit_intercept=True,
+    precompute=False,
+    coef_init=None,
+    max_iter=1000,
+    tol=1e-4,
+    positive=False,
+    random_state=None,
+    selection="cyclic",
+):
+    """Fit every column of ``y`` at one alpha; the shared body of ``fit``.
+
+    ``X``, ``y``, ``sample_weight`` and ``penalty_factor`` must be validated.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_targets, n_features), float64
+    intercept : ndarray of shape (n_targets,)
+    dual_gaps : ndarray of shape (n_targets,)
+    n_iters : list of int
+    """
+    y = y.reshape(y.shape[0], -1)
+    n_targets = y.shape[1]
+    n_features = X.shape[1]
+    rng = check_random_state(random_state)
+    design = make_design(X, y[:, 0], sample_weight, fit_intercept)
+    coef = np.zeros((n_targets, n_features))
+    intercept = np.zeros(n_targets)
+    dual_gaps = np.zeros(n_targets)
+    n_iters = []
+    for k in range(n_targets):
+        if k > 0:
+            design = design.with_target(y[:, k], fit_intercept)
+        gram = resolve_gram(design, precompute)
+        coefs, gaps, iters = solve_path(
+            design,
+            np.array([alpha]),
+            penalty_factor,
+            l1_ratio=l1_ratio,
+            positive=positive,
+            coef_init=None if coef_init is None else coef_init[k],
+            tol=tol,
+            max_iter=max_iter,
+            random_state=rng,
+            selection=selection,
+            gram=gram,
+        )
+        coef[k] = coefs[:, 0]
+        intercept[k] = design.y_offset - design.X_offset @ coef[k]
+        dual_gaps[k] = gaps[0]
+        n_iters.append(iters[0])
+    return coef, intercept, dual_gaps, n_iters
+
+
+class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
+    """Linear regression with combined L1 and L2 priors and per-coefficient penalty.
+
+    A drop-in replacement for :class:`sklearn.linear_model.ElasticNet` that also
+    accepts ``penalty_factor``. It minimizes
+
+    .. math::
+
+        \\frac{1}{2 n_{\\rm samples}} \\|y - X w\\|_2^2
+        + \\alpha \\sum_j pf_j \\left( \\rho |w_j|
+        + \\frac{1 - \\rho}{2} w_j^2 \\right)
+
+    with :math:`\\rho` = ``l1_ratio`` and :math:`pf` = ``penalty_factor``. With
+    ``penalty_factor=None`` (all ones) this is scikit-learn's objective and
+    scale. With sample weights :math:`s`, the squared error becomes
+    :math:`\\frac{1}{2 \\sum_i s_i} \\sum_i s_i (y_i - b - x_i^\\top w)^2`.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the penalty terms. ``alpha = 0`` is ordinary
+        least squares, better solved by
+        :class:`~sklearn.linear_model.LinearRegression`.
+    l1_ratio : float, default=0.5
+        The mixing parameter, ``0 <= l1_ratio <= 1``: 1 is the lasso penalty,
+        0 the ridge penalty.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept. X and y are centred implicitly: X is
+        never copied or modified to do so.
+    precompute : bool or array-like of shape (n_features, n_features), \
+            default=False
+        Whether to run coordinate descent on the precomputed Gram matrix
+        ``X'X`` (fast when ``n_samples >> n_features``); the matrix itself can
+        be passed. Ignored for sparse input.
+    max_iter : int, default=1000
+        Maximum number of passes over the features.
+    copy_X : bool, default=True
+        Kept for compatibility with scikit-learn: skreg never modifies X.
+    tol : float, default=1e-4
+        Tolerance of the optimization: the solver stops when the duality gap
+        is at most ``tol * ||y||^2 / n_samples`` (checked once the largest
+        coefficient update is at most ``tol`` times the largest coefficient).
+    warm_start : bool, default=False
+        Reuse the solution of the previous call to fit as initialization.
+    positive : bool, default=False
+        Force the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random feature selection when ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Update features in order, or pick one at random at each step.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multiplier of ``alpha``: 0 leaves a coefficient
+        unpenalized, ``np.inf`` excludes its feature (coefficient exactly 0).
+        ``None`` means 1 for every feature. Unlike glmnet, the factors are
+        used as given and not rescaled to sum to ``n_features``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients.
+    sparse_coef_ : sparse matrix of shape (1, n_features) or \
+            (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Independent term.
+    n_iter_ : int or list of int
+        Passes over the features run by coordinate descent.
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gap at the solution, on the scale of the objective above.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    Lasso : The special case ``l1_ratio=1``.
+    ElasticNetCV : Chooses ``alpha`` and ``l1_ratio`` by cross-validation.
+    sklearn.linear_model.ElasticNet : scikit-learn's estimator.
+
+    Notes
+    -----
+    Coordinate descent runs on a working set (nonzero, unpenalized and
+    strong-rule features), grown until every feature meets the KKT
+    conditions; convergence is certified by the duality gap of the full
+    problem. A :class:`~sklearn.exceptions.ConvergenceWarning` is raised
+    otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import ElasticNet
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.5]])
+    >>> y = np.array([0.1, 1.1, 2.0, 3.1])
+    >>> reg = ElasticNet(alpha=0.1, penalty_factor=[1.0, 5.0]).fit(X, y)
+    >>> reg.coef_.round(3)
+    array([0.925, 0.   ])
+    """
+
+    _parameter_constraints: dict = {
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "precompute": ["boolean", "array-like"],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "copy_X": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
+        "penalty_factor": ["array-like", None],
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        l1_ratio=0.5,
+        fit_intercept=True,
+        precompute=False,
+        max_iter=1000,
+        copy_X=True,
+        tol=1e-4,
+        warm_start=False,
+        positive=False,
+        random_state=None,
+        selection="cyclic",
+        penalty_factor=None,
+    ):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit the model with coordinate descent.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Training data. Fortran-ordered dense or CSC sparse data is used
+            without a copy.
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Target. Cast to X's dtype.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Sample weights, rescaled internally to sum to ``n_samples``.
+        check_input : bool, default=True
+            Allow to bypass input checking; X and y must then be float arrays
+            (dense Fortran-ordered or CSC) of the same dtype.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        if self.alpha == 0:
+            warnings.warn(
+                "With alpha=0, this algorithm does not converge well. You are "
+                "advised to use the LinearRegression estimator",
+                stacklevel=2,
+            )
+        if check_input:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse="csc",
+                order="F",
+                dtype=[np.float64, np.float32],
+                accept_large_sparse=False,
+                multi_output=True,
+                y_numeric=True,
+            )
+            y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
+        sample_weight = validate_sample_weight(sample_weight, X)
+        penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+
+        n_targets = 1 if y.ndim == 1 else y.shape[1]
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            coef_init = np.reshape(self.coef_, (n_targets, X.shape[1]))
+        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+            X,
+            y,
+            alpha=self.alpha,
+            l1_ratio=self.l1_ratio,
+            penalty_factor=penalty_factor,
+            sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept,
+            precompute=self.precompute,
+            coef_init=coef_init,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            positive=self.positive,
+            random_state=self.random_state,
+            selection=self.selection,
+        )
+        self._set_fitted(coef, intercept, dual_gaps, n_iters, y.ndim, X.dtype)
+        return self
+
+    def _set_fitted(self, coef, intercept, dual_gaps, n_iters, y_ndim, dtype):
+        """Store the solution with scikit-learn's shapes and dtypes."""
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+            raise ValueError(
+                "Coordinate descent iterations resulted in non-finite parameter"
+                " values. The input data may contain large values and need to"
+                " be preprocessed."
+            )
+        coef = coef.astype(dtype, copy=False)
+        intercept = intercept.astype(dtype, copy=False)
+        if y_ndim == 1:
+            self.coef_ = coef[0]
+            self.intercept_ = intercept[0] if self.fit_intercept else 0.0
+            self.dual_gap_ = dual_gaps[0]
+            self.n_iter_ = n_iters[0]
+        else:
+            self.coef_ = coef
+            self.intercept_ = intercept if self.fit_intercept else 0.0
+            self.dual_gap_ = dual_gaps
+            self.n_iter_ = n_iters
+
+    @property
+    def sparse_coef_(self):
+        """Sparse representation of the fitted ``coef_``."""
+        return sparse.csr_matrix(np.atleast_2d(self.coef_))
+
+    def _decision_function(self, X):
+        check_is_fitted(self)
+        if sparse.issparse(X):
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+            return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
+        return super()._decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class Lasso(ElasticNet):
+    """Linear model with an L1 prior and a per-coefficient penalty (the lasso).
+
+    A drop-in replacement for :class:`sklearn.linear_model.Lasso` that also
+    accepts ``penalty_factor``. It minimizes
+
+    .. math::
+
+        \\frac{1}{2 n_{\\rm samples}} \\|y - X w\\|_2^2
+        + \\alpha \\sum_j pf_j |w_j|
+
+    A coefficient is exactly zero precisely when its feature's correlation
+    with the residual of the others, :math:`|x_j^\\top r| / n`, is at most its
+    penalty :math:`\\alpha \\, pf_j` (the KKT conditions).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the L1 term.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept (X and y are centred implicitly).
+    precompute : bool or array-like of shape (n_features, n_features), \
+            default=False
+        Whether to use a precomputed Gram matrix ``X'X``.
+    copy_X : bool, default=True
+        Kept for compatibility with scikit-learn: skreg never modifies X.
+    max_iter : int, default=1000
+        Maximum number of passes over the features.
+    tol : float, default=1e-4
+        The solver stops when the duality gap is at most
+        ``tol * ||y||^2 / n_samples``.
+    warm_start : bool, default=False
+        Reuse the solution of the previous call to fit as initialization.
+    positive : bool, default=False
+        Force the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random feature selection when ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Update features in order, or pick one at random at each step.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multiplier of ``alpha``: 0 leaves a coefficient
+        unpenalized, ``np.inf`` excludes its feature. Not rescaled (glmnet
+        rescales its factors to sum to ``n_features``; skreg does not).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients.
+    sparse_coef_ : sparse matrix of shape (1, n_features) or \
+            (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Independent term.
+    n_iter_ : int or list of int
+        Passes over the features run by coordinate descent.
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gap at the solution.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    ElasticNet : Adds an L2 part to the penalty.
+    LassoCV : Chooses ``alpha`` by cross-validation.
+    lasso_path : The whole regularization path.
+    sklearn.linear_model.Lasso : scikit-learn's estimator.
+
+    Examples
+    --------
+    >>> from skreg import Lasso
+    >>> reg = Lasso(alpha=0.1).fit([[0, 0], [1, 1], [2, 2]], [0, 1, 2])
+    >>> reg.coef_
+    array([0.85, 0.  ])
+    >>> reg.intercept_
+    np.float64(0.15...)
+
+    Leaving the second feature unpenalized moves the weight onto it:
+
+    >>> Lasso(alpha=0.1, penalty_factor=[1, 0]).fit(
+    ...     [[0, 0], [1, 1], [2, 2]], [0, 1, 2]).coef_
+    array([0., 1.])
+    """
+
+    _parameter_constraints: dict = {
+        key: value
+        for key, value in ElasticNet._parameter_constraints.items()
+        if key != "l1_ratio"
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        fit_intercept=True,
+        precompute=False,
+        copy_X=True,
+        max_iter=1000,
+        tol=1e-4,
+        warm_start=False,
+        positive=False,
+        random_state=None,
+        selection="cyclic",
+        penalty_factor=None,
+    ):
+        super().__init__(
+            alpha=alpha,
+            l1_ratio=1.0,
+            fit_intercept=fit_intercept,
+            precompute=precompute,
+            copy_X=copy_X,
+            max_iter=max_iter,
+            tol=tol,
+            warm_start=warm_start,
+            positive=positive,
+            random_state=random_state,
+            selection=selection,
+            penalty_factor=penalty_factor,
+        )

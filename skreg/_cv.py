@@ -1,0 +1,443 @@
+"""LassoCV and ElasticNetCV: alpha (and l1_ratio) chosen by cross-validated paths."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.linear_model._base import LinearModel
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, check_scalar, column_or_1d
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import validate_data
+
+from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
+from ._gram import resolve_gram
+from ._path import alpha_grid, make_design, solve_path
+from ._validation import check_penalty_factor
+
+
+def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
+    """Mean squared error on ``test`` of the path fitted on ``train``.
+
+    Returns
+    -------
+    mse : ndarray of shape (n_alphas,)
+    """
+    X_train, y_train = X[train], y[train]
+    X_test, y_test = X[test], y[test]
+    sw_train = sw_test = None
+    if sample_weight is not None:
+        sw_train, sw_test = sample_weight[train], sample_weight[test]
+        sw_train = sw_train * (len(train) / sw_train.sum())
+    if sparse.issparse(X_train):
+        X_train = X_train.tocsc()
+    design = make_design(X_train, y_train, sw_train, settings["fit_intercept"])
+    coefs, _, _ = solve_path(
+        design,
+        alphas,
+        settings["penalty_factor"],
+        l1_ratio=l1_ratio,
+        positive=settings["positive"],
+        tol=settings["tol"],
+        max_iter=settings["max_iter"],
+        random_state=check_random_state(settings["seed"]),
+        selection=settings["selection"],
+        gram=resolve_gram(design, settings["precompute"]),
+    )
+    intercepts = design.y_offset - design.X_offset @ coefs
+    predictions = np.asarray(X_test @ coefs) + intercepts
+    squared_errors = (predictions - y_test[:, np.newaxis]) ** 2
+    return np.average(squared_errors, axis=0, weights=sw_test)
+
+
+class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
+    """Shared fit of LassoCV and ElasticNetCV (one target, coordinate descent)."""
+
+    _parameter_constraints: dict = {
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "fit_intercept": ["boolean"],
+        "precompute": [StrOptions({"auto"}), "array-like", "boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "copy_X": ["boolean"],
+        "cv": ["cv_object"],
+        "verbose": ["verbose"],
+        "n_jobs": [Integral, None],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
+        "penalty_factor": ["array-like", None],
+    }
+
+    def _l1_ratios(self):
+        return np.atleast_1d(getattr(self, "l1_ratio", 1.0)).astype(float)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, **params):
+        """Fit the model on a cross-validated grid of alphas.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target values.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Sample weights, used in the fits and in each fold's weighted mean
+            squared error. The cross-validated error is the unweighted mean of
+            the folds' errors (as in scikit-learn).
+        **params : dict
+            Parameters passed to the CV splitter (with metadata routing
+            enabled).
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        _raise_for_params(params, self, "fit")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            validate_separately=(
+                {
+                    "accept_sparse": "csc",
+                    "dtype": [np.float64, np.float32],
+                    "accept_large_sparse": False,
+                },
+                {"dtype": [np.float64, np.float32], "ensure_2d": False},
+            ),
+        )
+        if y.ndim > 1 and y.shape[1] > 1:
+            raise ValueError(
+                f"{type(self).__name__} fits one target; y has shape {y.shape}. "
+                "Fit one estimator per target instead."
+            )
+        y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+        sample_weight = validate_sample_weight(sample_weight, X)
+        penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+        l1_ratios = self._l1_ratios()
+
+        if isinstance(self.alphas, Integral):
+            design = make_design(X, y, sample_weight, self.fit_intercept)
+            alphas = np.array(
+                [
+                    alpha_grid(
+                        design,
+                        penalty_factor,
+                        l1_ratio,
+                        self.eps,
+                        self.alphas,
+                        self.positive,
+                    )
+                    for l1_ratio in l1_ratios
+                ]
+            )
+        else:
+            for index, alpha in enumerate(self.alphas):
+                check_scalar(
+                    alpha,
+                    f"alphas[{index}]",
+                    Real,
+                    min_val=0.0,
+                    include_boundaries="left",
+                )
+            alphas = np.tile(np.sort(self.alphas)[::-1], (len(l1_ratios), 1))
+
+        splitter_params = {}
+        if _routing_enabled():
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            splitter_params = routed.splitter.split
+        folds = list(check_cv(self.cv).split(X, y, **splitter_params))
+        rng = check_random_state(self.random_state)
+        settings = {
+            "fit_intercept": self.fit_intercept,
+            "penalty_factor": penalty_factor,
+            "positive": self.positive,
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            "seed": rng.randint(np.iinfo(np.int32).max),
+            "selection": self.selection,
+            "precompute": self.precompute,
+        }
+        # Numba kernels release the GIL, so threads run folds in parallel.
+        mse_paths = Parallel(
+            n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads"
+        )(
+            delayed(_fold_mse)(
+                X, y, sample_weight, train, test, these_alphas, l1_ratio, settings
+            )
+            for l1_ratio, these_alphas in zip(l1_ratios, alphas)
+            for train, test in folds
+        )
+        mse_paths = np.reshape(mse_paths, (len(l1_ratios), len(folds), -1))
+        mean_mse = mse_paths.mean(axis=1)
+        best = np.unravel_index(np.argmin(mean_mse), mean_mse.shape)
+        self.l1_ratio_ = float(l1_ratios[best[0]])
+        self.alpha_ = float(alphas[best])
+        self.mse_path_ = np.squeeze(np.moveaxis(mse_paths, 2, 1))
+        self.alphas_ = alphas[0] if len(l1_ratios) == 1 else alphas
+
+        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+            X,
+            y,
+            alpha=self.alpha_,
+            l1_ratio=self.l1_ratio_,
+            penalty_factor=penalty_factor,
+            sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept,
+            precompute=False if isinstance(self.precompute, str) else self.precompute,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            positive=self.positive,
+            random_state=rng,
+            selection=self.selection,
+        )
+        self.coef_ = coef[0].astype(X.dtype, copy=False)
+        self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
+        self.dual_gap_ = dual_gaps[0]
+        self.n_iter_ = n_iters[0]
+        if not hasattr(self, "l1_ratio"):
+            del self.l1_ratio_
+        return self
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object (routes ``**params`` to the CV).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        return tags
+
+
+_CV_PARAMETERS_DOC = """
+    eps : float, default=1e-3
+        Length of the path: ``alpha_min / alpha_max = eps``.
+    alphas : int or array-like, default=100
+        Number of alphas on the automatic grid, or the alphas themselves. The
+        grid starts where every penalized coefficient is zero (see
+        :func:`skreg.enet_path`).
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    precompute : "auto", bool or array-like, default="auto"
+        Whether to use the Gram matrix in the folds (``"auto"``: when
+        ``n_samples > n_features``).
+    max_iter : int, default=1000
+        Maximum number of passes over the features per alpha.
+    tol : float, default=1e-4
+        Stop when the duality gap is at most ``tol * ||y||^2 / n_samples``.
+    copy_X : bool, default=True
+        Kept for compatibility: X is never modified.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy, as in :func:`sklearn.model_selection.check_cv`
+        (None: 5-fold).
+    verbose : bool or int, default=False
+        Amount of verbosity.
+    n_jobs : int, default=None
+        Number of folds fitted in parallel (threads; the kernels release the
+        GIL).
+    positive : bool, default=False
+        Force the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random feature selection when ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Order of the coordinate updates.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multiplier of alpha (0: unpenalized, inf: excluded; not
+        rescaled, unlike glmnet's).
+"""
+
+_CV_ATTRIBUTES_DOC = """
+    alpha_ : float
+        The penalty chosen by cross-validation.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients of the model refitted on all data at ``alpha_``.
+    intercept_ : float
+        Independent term.
+    mse_path_ : ndarray of shape (n_alphas, n_folds) or \
+            (n_l1_ratio, n_alphas, n_folds)
+        Test mean squared error of each fold along the path.
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The grid of alphas used.
+    dual_gap_ : float
+        Duality gap of the refitted model.
+    n_iter_ : int
+        Passes over the features of the refitted model.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+"""
+
+
+class LassoCV(_PathCV):
+    __doc__ = (
+        """Lasso with ``alpha`` chosen by cross-validation along the path.
+
+    A drop-in replacement for :class:`sklearn.linear_model.LassoCV` with a
+    per-coefficient ``penalty_factor``: each fold fits a warm-started lasso
+    path, and the alpha with the smallest mean test error is refitted on all
+    the data.
+
+    Parameters
+    ----------"""
+        + _CV_PARAMETERS_DOC
+        + """
+    Attributes
+    ----------"""
+        + _CV_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    Lasso : The estimator at one alpha.
+    ElasticNetCV : Also cross-validates ``l1_ratio``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skreg import LassoCV
+    >>> X, y = make_regression(n_samples=60, n_features=8, noise=1.0,
+    ...                        random_state=0)
+    >>> reg = LassoCV(cv=3).fit(X, y)
+    >>> bool(reg.score(X, y) > 0.99)
+    True
+    """
+    )
+
+    def __init__(
+        self,
+        *,
+        eps=1e-3,
+        alphas=100,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-4,
+        copy_X=True,
+        cv=None,
+        verbose=False,
+        n_jobs=None,
+        positive=False,
+        random_state=None,
+        selection="cyclic",
+        penalty_factor=None,
+    ):
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.copy_X = copy_X
+        self.cv = cv
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+
+
+class ElasticNetCV(_PathCV):
+    __doc__ = (
+        """Elastic net with ``alpha`` and ``l1_ratio`` chosen by cross-validation.
+
+    A drop-in replacement for :class:`sklearn.linear_model.ElasticNetCV` with
+    a per-coefficient ``penalty_factor``.
+
+    Parameters
+    ----------
+    l1_ratio : float or list of float, default=0.5
+        Mixing parameter(s) between L1 (1) and L2 (0); a list is
+        cross-validated along with alpha."""
+        + _CV_PARAMETERS_DOC
+        + """
+    Attributes
+    ----------
+    l1_ratio_ : float
+        The ``l1_ratio`` chosen by cross-validation."""
+        + _CV_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    ElasticNet : The estimator at one (alpha, l1_ratio).
+    LassoCV : The case ``l1_ratio=1``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skreg import ElasticNetCV
+    >>> X, y = make_regression(n_samples=60, n_features=8, noise=1.0,
+    ...                        random_state=0)
+    >>> reg = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3).fit(X, y)
+    >>> float(reg.l1_ratio_)
+    1.0
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **_PathCV._parameter_constraints,
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
+    }
+
+    def __init__(
+        self,
+        *,
+        l1_ratio=0.5,
+        eps=1e-3,
+        alphas=100,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-4,
+        cv=None,
+        copy_X=True,
+        verbose=0,
+        n_jobs=None,
+        positive=False,
+        random_state=None,
+        selection="cyclic",
+        penalty_factor=None,
+    ):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.copy_X = copy_X
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor

@@ -1,0 +1,479 @@
+"""Path driver: from validated arrays to coefficients along a grid of alphas.
+
+This is the one place where scales are converted. The estimators' objective
+
+.. math::
+
+    \\frac{1}{2 \\sum_i s_i} \\sum_i s_i (y_i - b - x_i^\\top w)^2
+    + \\alpha \\sum_j pf_j \\left(\\rho |w_j| + \\tfrac{1 - \\rho}{2} w_j^2\\right)
+
+(``rho = l1_ratio``, sample weights ``s`` rescaled to sum to ``n_samples``) is
+handed to the kernels of :mod:`skreg._cd_kernels` in sum units: rows scaled by
+``sqrt(s)``, ``l1_j = n * alpha * rho * pf_j`` and ``l2_j = n * alpha *
+(1 - rho) * pf_j``; their duality gap is divided by ``n`` on the way out.
+
+The driver warm-starts each alpha from the previous solution and solves on a
+working set: the features that are nonzero, unpenalized, or kept by the
+sequential strong rule; it then checks the KKT conditions on every feature and
+grows the working set with the violators until there are none, so the returned
+duality gap certifies the full problem. Only arrays cross this module's borders:
+no estimator objects, no pandas.
+"""
+
+import warnings
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import linalg, optimize, sparse
+from sklearn.exceptions import ConvergenceWarning
+
+from . import _cd_kernels as kernels
+
+# Relative slack on the KKT check, so that a feature sitting exactly on its
+# penalty (up to rounding) does not bounce in and out of the working set.
+_KKT_SLACK = 1e-12
+
+
+@dataclass
+class Design:
+    """A validated regression problem prepared for the kernels.
+
+    Attributes
+    ----------
+    X : ndarray (Fortran-ordered) or scipy CSC matrix
+        Rows scaled by ``sqrt(sample_weight)``; not centred (centring is
+        implicit through ``means``). Without weights, dense ``X`` is the
+        caller's array itself.
+    y : ndarray of shape (n_samples,)
+        Centred target, rows scaled by ``sqrt(sample_weight)``, float64.
+    v : ndarray of shape (n_samples,)
+        ``sqrt(sample_weight)`` (ones without weights).
+    means, column_v, norms2 : ndarray of shape (n_features,)
+        Weighted column means (zeros without intercept), ``x_j' v`` and the
+        squared norms of the centred columns.
+    X_offset : ndarray of shape (n_features,)
+        Same as ``means``: subtracted from X to compute the intercept.
+    y_offset : float
+        Weighted mean of y (0 without intercept).
+    n_samples : float
+        Sum of the (rescaled) sample weights, i.e. the number of samples.
+    """
+
+    X: object
+    y: np.ndarray
+    v: np.ndarray
+    means: np.ndarray
+    column_v: np.ndarray
+    norms2: np.ndarray
+    X_offset: np.ndarray
+    y_offset: float
+    n_samples: float
+
+    @property
+    def is_sparse(self):
+        return sparse.issparse(self.X)
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    def with_target(self, y, fit_intercept):
+        """The same design with another target (for multi-output y)."""
+        y = np.asarray(y, dtype=np.float64)
+        y_offset = float(np.average(y, weights=self.v**2)) if fit_intercept else 0.0
+        return replace(self, y=(y - y_offset) * self.v, y_offset=y_offset)
+
+    def correlations(self, R):
+        """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
+        if self.is_sparse:
+            return kernels.centred_correlations_sparse(
+                self.X.data, self.X.indices, self.X.indptr, R, self.v, self.means
+            )
+        return kernels.centred_correlations_dense(self.X, R, self.v, self.means)
+
+    def residual_part(self, w):
+        """``Q = y - X w`` for the stored (uncentred) ``X``, float64."""
+        nonzero = np.flatnonzero(w)
+        Q = self.y.copy()
+        if nonzero.size:
+            columns = self.X[:, nonzero].astype(np.float64)
+            Q -= np.asarray(columns @ w[nonzero]).ravel()
+        return Q
+
+    def residual(self, w):
+        """``R = y - Z w``, the residual of the centred problem."""
+        return self.residual_part(w) + (self.means @ w) * self.v
+
+    def gram(self):
+        """``Z' Z`` (C-ordered, float64) and ``Z' y`` for the Gram kernel."""
+        X = self.X
+        XtX = X.T @ X
+        XtX = XtX.toarray() if sparse.issparse(XtX) else XtX
+        gram = np.asarray(XtX, dtype=np.float64)
+        vv = self.v @ self.v
+        gram -= np.outer(self.column_v, self.means)
+        gram -= np.outer(self.means, self.column_v)
+        gram += vv * np.outer(self.means, self.means)
+        return np.ascontiguousarray(gram), self.correlations(self.y)
+
+
+def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
+    """Prepare validated ``X`` and ``y`` for the kernels.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features) or scipy CSC matrix
+        float32 or float64; dense ``X`` is used in place when it is
+        Fortran-ordered and unweighted. It is never modified.
+    y : ndarray of shape (n_samples,)
+        Target.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Non-negative weights, already rescaled to sum to ``n_samples``.
+    fit_intercept : bool
+        Whether to centre X and y (with weighted means).
+    X_offset : ndarray of shape (n_features,) or None
+        Column means to remove implicitly instead of computing them; used by
+        the scikit-learn compatible path functions.
+
+    Returns
+    -------
+    Design
+    """
+    n_samples, n_features = X.shape
+    y = np.asarray(y, dtype=np.float64)
+    if sample_weight is None:
+        v = np.ones(n_samples)
+        n_total = float(n_samples)
+    else:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        v = np.sqrt(sample_weight)
+        n_total = float(sample_weight.sum())
+
+    y_offset = 0.0
+    if fit_intercept:
+        y_offset = float(np.average(y, weights=sample_weight))
+    y_design = (y - y_offset) * v
+    if sparse.issparse(X):
+        X_design = sparse.csc_matrix(X)
+        if sample_weight is not None:
+            X_design = sparse.csc_matrix(
+                (
+                    X_design.data * v[X_design.indices],
+                    X_design.indices,
+                    X_design.indptr,
+                ),
+                shape=X.shape,
+            )
+        X_design.sort_indices()
+        column_v = kernels.centred_correlations_sparse(
+            X_design.data, X_design.indices, X_design.indptr, v, v, np.zeros(n_features)
+        )
+    else:
+        if sample_weight is None:
+            X_design = np.asfortranarray(X)
+        else:
+            X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
+        column_v = kernels.centred_correlations_dense(
+            X_design, v, v, np.zeros(n_features)
+        )
+    # x_j' v = sum_i s_i x_ij: accumulated in float64 even for float32 X, so
+    # that the implicit centring is exact to double precision.
+    means = column_v / n_total if fit_intercept else np.zeros(n_features)
+    if X_offset is not None:
+        means = np.asarray(X_offset, dtype=np.float64)
+    if sparse.issparse(X_design):
+        norms2 = kernels.centred_column_norms_sparse(
+            X_design.data, X_design.indices, X_design.indptr, v, means
+        )
+    else:
+        norms2 = kernels.centred_column_norms_dense(X_design, v, means)
+    return Design(
+        X=X_design,
+        y=y_design,
+        v=v,
+        means=means,
+        column_v=column_v,
+        norms2=norms2,
+        X_offset=means.copy(),
+        y_offset=y_offset,
+        n_samples=n_total,
+    )
+
+
+def unpenalized_residual(design, unpenalized, positive=False):
+    """Residual of the least-squares fit of y on the unpenalized features.
+
+    At ``alpha_max`` every penalized coefficient is zero but the unpenalized
+    ones are not: they hold the least-squares fit on their own columns.
+
+    Returns
+    -------
+    R : ndarray of shape (n_samples,)
+    coef : ndarray of shape (len(unpenalized),)
+    """
+    if unpenalized.size == 0:
+        return design.y.copy(), np.zeros(0)
+    columns = design.X[:, unpenalized]
+    columns = columns.toarray() if sparse.issparse(columns) else columns
+    Z_u = np.asarray(columns, dtype=np.float64) - np.outer(
+        design.v, design.means[unpenalized]
+    )
+    if positive:
+        coef, _ = optimize.nnls(Z_u, design.y)
+    else:
+        coef = linalg.lstsq(Z_u, design.y)[0]
+    return design.y - Z_u @ coef, coef
+
+
+def penalty_vectors(alpha, penalty_factor, l1_ratio, n_samples):
+    """Per-feature ``l1``/``l2`` penalties in the kernels' sum units.
+
+    Excluded features (``penalty_factor = inf``) get 0 here; the driver keeps
+    them out of every working set instead.
+    """
+    finite = np.isfinite(penalty_factor)
+    factors = np.where(finite, penalty_factor, 0.0)
+    l1 = n_samples * alpha * l1_ratio * factors
+    l2 = n_samples * alpha * (1.0 - l1_ratio) * factors
+    return l1, l2
+
+
+def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False, Zy=None):
+    """Smallest alpha at which every penalized coefficient is zero.
+
+    ``alpha_max = max_j |z_j' r0| / (n * l1_ratio * pf_j)`` over the penalized
+    features, where ``r0`` is the residual after fitting the unpenalized
+    features (just ``y`` when every feature is penalized, which is
+    scikit-learn's formula).
+    """
+    penalized = np.isfinite(penalty_factor) & (penalty_factor > 0)
+    unpenalized = np.flatnonzero(penalty_factor == 0)
+    if not penalized.any():
+        penalized = np.isfinite(penalty_factor)
+        factors = np.ones_like(penalty_factor)
+    else:
+        factors = penalty_factor
+    if unpenalized.size or Zy is None:
+        R0, _ = unpenalized_residual(design, unpenalized, positive)
+        correlations = design.correlations(R0)
+    else:
+        correlations = Zy
+    pulls = correlations if positive else np.abs(correlations)
+    if not penalized.any():
+        return 0.0
+    ratio = pulls[penalized] / factors[penalized]
+    return max(0.0, float(np.max(ratio))) / (design.n_samples * l1_ratio)
+
+
+def alpha_grid(
+    design, penalty_factor, l1_ratio=1.0, eps=1e-3, n_alphas=100, positive=False
+):
+    """Geometric grid from ``alpha_max`` down to ``eps * alpha_max``.
+
+    Mirrors scikit-learn's ``_alpha_grid`` (including its fallback when
+    ``alpha_max`` is below float resolution), with penalty factors.
+    """
+    if l1_ratio == 0:
+        raise ValueError(
+            "Automatic alpha grid generation is not supported for l1_ratio=0. "
+            "Please supply a grid by providing your estimator with the "
+            "appropriate `alphas=` argument."
+        )
+    top = alpha_max(design, penalty_factor, l1_ratio, positive)
+    resolution = np.finfo(np.float64).resolution
+    if top <= resolution:
+        return np.full(n_alphas, resolution)
+    return np.geomspace(top, top * eps, num=n_alphas)
+
+
+def _kernel_solve(design, state, l1, l2, working_set, solver_options):
+    """Run the kernel that fits the design on ``working_set``; update state."""
+    opts = solver_options
+    common = (
+        l1,
+        l2,
+        working_set,
+        opts["positive"],
+        opts["epochs_left"],
+        opts["tol"],
+        opts["gap_tol"],
+        opts["random"],
+        opts["seed"],
+    )
+    if state.gram is not None:
+        return kernels.enet_cd_gram(
+            state.w, state.H, state.gram, state.Zy, state.yy, *common
+        )
+    d = design
+    if d.is_sparse:
+        return kernels.enet_cd_sparse(
+            state.w,
+            state.Q,
+            d.X.data,
+            d.X.indices,
+            d.X.indptr,
+            d.y,
+            d.v,
+            d.means,
+            d.column_v,
+            d.norms2,
+            *common,
+        )
+    return kernels.enet_cd_dense(
+        state.w, state.Q, d.X, d.y, d.v, d.means, d.column_v, d.norms2, *common
+    )
+
+
+class _SolverState:
+    """Coefficients and residual carried from one alpha to the next."""
+
+    def __init__(self, design, w, gram=None, Zy=None):
+        self.w = w
+        self.gram = gram
+        self.Zy = Zy
+        self.yy = float(design.y @ design.y)
+        if gram is None:
+            self.Q = design.residual_part(w)
+            self.H = None
+        else:
+            self.Q = None
+            self.H = Zy - gram @ w
+
+    def correlations(self, design):
+        """``Z' R`` at the current coefficients, for every feature."""
+        if self.gram is not None:
+            return self.H.copy()
+        R = self.Q + (design.means @ self.w) * design.v
+        return design.correlations(R)
+
+    def residual_products(self, design):
+        """``R' R`` and ``R' y`` at the current coefficients."""
+        if self.gram is not None:
+            wZy = self.w @ self.Zy
+            return max(self.yy - wZy - self.w @ self.H, 0.0), self.yy - wZy
+        R = self.Q + (design.means @ self.w) * design.v
+        return float(R @ R), float(R @ design.y)
+
+
+def solve_path(
+    design,
+    alphas,
+    penalty_factor,
+    *,
+    l1_ratio=1.0,
+    positive=False,
+    coef_init=None,
+    tol=1e-4,
+    max_iter=1000,
+    random_state=None,
+    selection="cyclic",
+    gram=None,
+    warn=True,
+):
+    """Weighted elastic net at each alpha, warm-started down the grid.
+
+    Parameters
+    ----------
+    design : Design
+        The prepared problem (see :func:`make_design`).
+    alphas : ndarray of shape (n_alphas,)
+        Penalty strengths, in the order to solve them (decreasing is best).
+    penalty_factor : ndarray of shape (n_features,)
+        Validated per-feature factors (0 = unpenalized, inf = excluded).
+    l1_ratio : float
+        Mix between L1 (1.0) and L2 (0.0).
+    positive : bool
+        Constrain coefficients to be non-negative.
+    coef_init : ndarray of shape (n_features,) or None
+        Warm start for the first alpha.
+    tol : float
+        scikit-learn's tolerance: stop when the duality gap is at most
+        ``tol * ||y||^2`` (sum units).
+    max_iter : int
+        Maximum number of epochs per alpha.
+    random_state : RandomState
+        Source of the seed when ``selection == "random"``.
+    selection : {"cyclic", "random"}
+        Order of the coordinate updates.
+    gram : tuple (gram, Zy) or None
+        Precomputed ``Z'Z`` and ``Z'y``; switches to the Gram kernel.
+    warn : bool
+        Whether to raise a ConvergenceWarning for an unconverged alpha.
+
+    Returns
+    -------
+    coefs : ndarray of shape (n_features, n_alphas), float64
+    dual_gaps : ndarray of shape (n_alphas,)
+        On the estimators' scale (divided by ``n_samples``).
+    n_iters : list of int
+        Epochs run at each alpha.
+    """
+    n_features = design.n_features
+    alphas = np.asarray(alphas, dtype=np.float64)
+    w = np.zeros(n_features) if coef_init is None else np.array(coef_init, float)
+    usable = np.isfinite(penalty_factor) & (design.norms2 > 0)
+    w[~usable] = 0.0
+    unpenalized = usable & (penalty_factor == 0)
+    if gram is not None:
+        gram_matrix, Zy = gram
+        state = _SolverState(design, w, np.ascontiguousarray(gram_matrix), Zy)
+    else:
+        state = _SolverState(design, w)
+    gap_tol = tol * state.yy
+    seed = 0
+    if selection == "random":
+        seed = int(random_state.randint(np.iinfo(np.int32).max))
+    options = {
+        "positive": bool(positive),
+        "tol": float(tol),
+        "gap_tol": float(gap_tol),
+        "random": selection == "random",
+        "seed": seed,
+    }
+
+    coefs = np.empty((n_features, alphas.size))
+    dual_gaps = np.empty(alphas.size)
+    n_iters = []
+    previous_alpha = None
+    for k, alpha in enumerate(alphas):
+        l1, l2 = penalty_vectors(alpha, penalty_factor, l1_ratio, design.n_samples)
+        correlations = state.correlations(design)
+        pulls = correlations if positive else np.abs(correlations)
+        if previous_alpha is None or previous_alpha <= alpha:
+            threshold = l1
+        else:
+            # Sequential strong rule (Tibshirani et al., 2012).
+            threshold = l1 * (2.0 - previous_alpha / alpha) if alpha > 0 else l1
+        in_set = usable & ((state.w != 0) | unpenalized | (pulls > threshold))
+        epochs = 0
+        while True:
+            working_set = np.flatnonzero(in_set)
+            if working_set.size and epochs < max_iter:
+                options["epochs_left"] = max_iter - epochs
+                _, n_epochs = _kernel_solve(design, state, l1, l2, working_set, options)
+                epochs += n_epochs
+                correlations = state.correlations(design)
+            pulls = correlations if positive else np.abs(correlations)
+            violators = usable & ~in_set & (pulls > l1 * (1.0 + _KKT_SLACK))
+            if not violators.any() or epochs >= max_iter:
+                break
+            in_set |= violators
+        everything = np.flatnonzero(usable)
+        RR, Ry = state.residual_products(design)
+        gap = kernels.duality_gap(
+            correlations[everything], state.w, l1, l2, everything, positive, RR, Ry
+        )
+        if warn and gap > gap_tol:
+            warnings.warn(
+                "Objective did not converge. You might want to increase the "
+                f"number of iterations (max_iter={max_iter}). Duality gap: "
+                f"{gap / design.n_samples:.3e}, tolerance: "
+                f"{gap_tol / design.n_samples:.3e}",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        coefs[:, k] = state.w
+        dual_gaps[k] = gap / design.n_samples
+        n_iters.append(epochs)
+        previous_alpha = alpha
+    return coefs, dual_gaps, n_iters
