@@ -17,7 +17,7 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_consistent_length, validate_data
 
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
 from ._gram import resolve_gram
@@ -119,6 +119,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
                 {"dtype": [np.float64, np.float32], "ensure_2d": False},
             ),
         )
+        check_consistent_length(X, y)
         if y.ndim > 1 and y.shape[1] > 1:
             raise ValueError(
                 f"{type(self).__name__} fits one target; y has shape {y.shape}. "

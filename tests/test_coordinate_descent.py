@@ -18,7 +18,9 @@ def _reference(name, X, y, sample_weight=None, **params):
     return estimator.fit(X64, y.astype(np.float64), sample_weight=sample_weight)
 
 
-@pytest.mark.parametrize("name, params", [("Lasso", {}), ("ElasticNet", {"l1_ratio": 0.3})])
+@pytest.mark.parametrize(
+    "name, params", [("Lasso", {}), ("ElasticNet", {"l1_ratio": 0.3})]
+)
 @pytest.mark.parametrize("storage", ["dense", "dense_c", "csc", "csr"])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("positive", [False, True])
@@ -30,7 +32,9 @@ def test_agrees_with_scikit_learn(
     X, y = sparse_signal_problem()
     X = as_storage(X, storage, dtype)
     y = y.astype(dtype)
-    sample_weight = np.random.RandomState(1).uniform(0.2, 3.0, len(y)) if weighted else None
+    sample_weight = (
+        np.random.RandomState(1).uniform(0.2, 3.0, len(y)) if weighted else None
+    )
     settings = dict(alpha=0.1, fit_intercept=fit_intercept, positive=positive, **params)
     ours = {"Lasso": Lasso, "ElasticNet": ElasticNet}[name](**settings, **TIGHT)
     ours.fit(X, y, sample_weight=sample_weight)
@@ -153,7 +157,9 @@ def test_l1_ratio_zero_is_ridge_and_converges():
         model.fit(X, y)
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     n = len(y)
-    closed_form = np.linalg.solve(Xc.T @ Xc / n + alpha * np.eye(X.shape[1]), Xc.T @ yc / n)
+    closed_form = np.linalg.solve(
+        Xc.T @ Xc / n + alpha * np.eye(X.shape[1]), Xc.T @ yc / n
+    )
     assert relative_error(model.coef_, closed_form) < 1e-6
 
 

@@ -1,0 +1,71 @@
+"""LassoCV and ElasticNetCV against scikit-learn's, and with penalty factors."""
+
+import numpy as np
+import pytest
+from _problems import as_storage, relative_error, sparse_signal_problem
+from sklearn import linear_model as sk
+from sklearn.model_selection import KFold
+
+from skreg import ElasticNetCV, Lasso, LassoCV
+
+TIGHT = {"tol": 1e-10, "max_iter": 100_000}
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lasso_cv_matches_scikit_learn(storage, weighted):
+    X, y = sparse_signal_problem(n_samples=80, n_features=15)
+    sample_weight = (
+        np.random.RandomState(2).uniform(0.5, 2.0, len(y)) if weighted else None
+    )
+    cv = KFold(4, shuffle=True, random_state=0)
+    ours = LassoCV(cv=cv, alphas=20, **TIGHT)
+    ours.fit(as_storage(X, storage), y, sample_weight=sample_weight)
+    reference = sk.LassoCV(cv=cv, alphas=20, **TIGHT).fit(
+        X, y, sample_weight=sample_weight
+    )
+    np.testing.assert_allclose(ours.alphas_, reference.alphas_, rtol=1e-10)
+    np.testing.assert_allclose(ours.mse_path_, reference.mse_path_, rtol=1e-6)
+    assert ours.alpha_ == pytest.approx(reference.alpha_, rel=1e-12)
+    assert relative_error(ours.coef_, reference.coef_) < 1e-6
+    assert ours.intercept_ == pytest.approx(reference.intercept_, rel=1e-6)
+
+
+def test_elastic_net_cv_matches_scikit_learn_over_l1_ratios():
+    X, y = sparse_signal_problem(n_samples=80, n_features=15)
+    params = dict(l1_ratio=[0.2, 0.7, 1.0], cv=3, alphas=15, **TIGHT)
+    ours = ElasticNetCV(**params).fit(X, y)
+    reference = sk.ElasticNetCV(**params).fit(X, y)
+    assert ours.mse_path_.shape == (3, 15, 3)
+    np.testing.assert_allclose(ours.alphas_, reference.alphas_, rtol=1e-10)
+    np.testing.assert_allclose(ours.mse_path_, reference.mse_path_, rtol=1e-6)
+    assert ours.l1_ratio_ == reference.l1_ratio_
+    assert ours.alpha_ == pytest.approx(reference.alpha_, rel=1e-12)
+    assert relative_error(ours.coef_, reference.coef_) < 1e-6
+
+
+def test_parallel_folds_give_identical_results():
+    X, y = sparse_signal_problem(n_samples=80, n_features=15)
+    serial = LassoCV(cv=4, alphas=10, **TIGHT).fit(X, y)
+    parallel = LassoCV(cv=4, alphas=10, n_jobs=2, **TIGHT).fit(X, y)
+    np.testing.assert_array_equal(serial.mse_path_, parallel.mse_path_)
+    np.testing.assert_array_equal(serial.coef_, parallel.coef_)
+
+
+def test_lasso_cv_with_penalty_factor_uses_the_weighted_problem():
+    X, y = sparse_signal_problem(n_samples=80, n_features=15)
+    factors = np.random.RandomState(4).uniform(0.3, 3.0, X.shape[1])
+    ours = LassoCV(cv=3, alphas=12, penalty_factor=factors, **TIGHT).fit(X, y)
+    # Same problem in scikit-learn: columns divided by their factors.
+    reference = sk.LassoCV(cv=3, alphas=12, **TIGHT).fit(X / factors, y)
+    np.testing.assert_allclose(ours.alphas_, reference.alphas_, rtol=1e-10)
+    np.testing.assert_allclose(ours.mse_path_, reference.mse_path_, rtol=1e-6)
+    assert relative_error(ours.coef_, reference.coef_ / factors) < 1e-6
+    refit = Lasso(alpha=ours.alpha_, penalty_factor=factors, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, refit.coef_, rtol=1e-8, atol=1e-12)
+
+
+def test_cv_rejects_multi_target_y():
+    X, y = sparse_signal_problem()
+    with pytest.raises(ValueError, match="one target"):
+        LassoCV().fit(X, np.column_stack([y, y]))

@@ -1,0 +1,129 @@
+"""lasso_path / enet_path against scikit-learn's, and the alpha grid."""
+
+import numpy as np
+import pytest
+from _problems import as_storage, relative_error, sparse_signal_problem
+from sklearn import linear_model as sk
+
+from skreg import enet_path, lasso_path
+
+
+def _centred_problem():
+    X, y = sparse_signal_problem(n_samples=50, n_features=30)
+    return X - X.mean(axis=0), y - y.mean()
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("positive", [False, True])
+def test_lasso_path_matches_scikit_learn(storage, positive):
+    X, y = _centred_problem()
+    alphas, coefs, gaps = lasso_path(
+        as_storage(X, storage), y, alphas=30, positive=positive, tol=1e-12
+    )
+    ref_alphas, ref_coefs, _ = sk.lasso_path(
+        X, y, alphas=30, positive=positive, tol=1e-12, max_iter=100_000
+    )
+    np.testing.assert_allclose(alphas, ref_alphas, rtol=1e-12)
+    assert relative_error(coefs, ref_coefs) < 1e-6
+    assert gaps.shape == (30,) and np.all(gaps <= 1e-12 * (y @ y) / len(y))
+
+
+def test_enet_path_matches_scikit_learn_with_given_alphas():
+    X, y = _centred_problem()
+    grid = [0.01, 1.0, 0.1]  # unsorted on purpose: returned in decreasing order
+    alphas, coefs, _, n_iters = enet_path(
+        X, y, l1_ratio=0.7, alphas=grid, tol=1e-12, return_n_iter=True
+    )
+    ref_alphas, ref_coefs, _ = sk.enet_path(
+        X, y, l1_ratio=0.7, alphas=grid, tol=1e-12, max_iter=100_000
+    )
+    np.testing.assert_array_equal(alphas, [1.0, 0.1, 0.01])
+    np.testing.assert_array_equal(alphas, ref_alphas)
+    assert relative_error(coefs, ref_coefs) < 1e-6
+    assert len(n_iters) == 3
+
+
+def test_sparse_path_centres_implicitly_with_x_offset():
+    X, y = sparse_signal_problem(n_samples=50, n_features=30)
+    X_sparse = as_storage(X, "csc")
+    offset = X.mean(axis=0)
+    _, coefs, _ = lasso_path(
+        X_sparse,
+        y - y.mean(),
+        alphas=[0.5, 0.1],
+        X_offset=offset,
+        X_scale=np.ones(30),
+        tol=1e-12,
+    )
+    _, ref_coefs, _ = sk.lasso_path(
+        X - offset, y - y.mean(), alphas=[0.5, 0.1], tol=1e-12, max_iter=100_000
+    )
+    assert relative_error(coefs, ref_coefs) < 1e-6
+
+
+def test_alpha_max_with_penalty_factors_zeroes_exactly_the_penalized():
+    X, y = _centred_problem()
+    factors = np.random.RandomState(0).uniform(0.5, 3.0, X.shape[1])
+    alphas, coefs, _ = lasso_path(X, y, alphas=5, penalty_factor=factors, tol=1e-12)
+    expected_max = np.max(np.abs(X.T @ y) / (len(y) * factors))
+    assert alphas[0] == pytest.approx(expected_max, rel=1e-12)
+    assert np.abs(coefs[:, 0]).max() < 1e-12  # zero up to rounding at the knot
+    # Just below alpha_max the feature with the largest ratio enters.
+    _, below, _ = lasso_path(
+        X, y, alphas=[alphas[0] * 0.999], penalty_factor=factors, tol=1e-12
+    )
+    assert np.flatnonzero(below[:, 0]).tolist() == [
+        int(np.argmax(np.abs(X.T @ y) / factors))
+    ]
+
+
+def test_alpha_max_accounts_for_unpenalized_features():
+    X, y = _centred_problem()
+    factors = np.ones(X.shape[1])
+    factors[0] = 0.0
+    alphas, coefs, _ = lasso_path(X, y, alphas=3, penalty_factor=factors, tol=1e-12)
+    # At alpha_max only the unpenalized feature is active, with its OLS value.
+    ols = (X[:, 0] @ y) / (X[:, 0] @ X[:, 0])
+    assert np.flatnonzero(coefs[:, 0]).tolist() == [0]
+    assert coefs[0, 0] == pytest.approx(ols, rel=1e-8)
+    residual = y - X[:, 0] * ols
+    expected_max = np.max(np.abs(X[:, 1:].T @ residual)) / len(y)
+    assert alphas[0] == pytest.approx(expected_max, rel=1e-10)
+
+
+def test_precomputed_gram_and_xy_give_the_same_path():
+    X, y = _centred_problem()
+    grid = np.geomspace(1.0, 0.01, 8)
+    _, direct, _ = lasso_path(X, y, alphas=grid, precompute=False, tol=1e-12)
+    _, with_gram, _ = lasso_path(
+        X, y, alphas=grid, precompute=X.T @ X, Xy=X.T @ y, tol=1e-12
+    )
+    assert relative_error(with_gram, direct) < 1e-8
+
+
+def test_deprecated_n_alphas_warns_like_scikit_learn():
+    X, y = _centred_problem()
+    with pytest.warns(FutureWarning, match="'n_alphas' was deprecated"):
+        alphas, _, _ = lasso_path(X, y, n_alphas=7)
+    assert alphas.shape == (7,)
+    with pytest.warns(FutureWarning, match="'alphas=None' is deprecated"):
+        alphas, _, _ = lasso_path(X, y, alphas=None)
+    assert alphas.shape == (100,)
+
+
+def test_unknown_solver_parameter_is_rejected():
+    X, y = _centred_problem()
+    with pytest.raises(ValueError, match="Unexpected parameters"):
+        lasso_path(X, y, alphas=3, learning_rate=0.1)
+
+
+def test_multi_target_y_is_rejected_with_a_clear_message():
+    X, y = _centred_problem()
+    with pytest.raises(ValueError, match="one target"):
+        lasso_path(X, np.column_stack([y, y]), alphas=3)
+
+
+def test_path_with_l1_ratio_zero_needs_explicit_alphas():
+    X, y = _centred_problem()
+    with pytest.raises(ValueError, match="l1_ratio=0"):
+        enet_path(X, y, l1_ratio=0.0, alphas=5)
