@@ -197,7 +197,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
     >>> y = np.array([0.1, 1.1, 2.0, 3.1])
     >>> reg = ElasticNet(alpha=0.1, penalty_factor=[1.0, 5.0]).fit(X, y)
     >>> reg.coef_.round(3)
-    array([0.925, 0.   ])
+    array([0.913, 0.   ])
     """
 
     _parameter_constraints: dict = {
@@ -423,15 +423,15 @@ class Lasso(ElasticNet):
     --------
     >>> from skreg import Lasso
     >>> reg = Lasso(alpha=0.1).fit([[0, 0], [1, 1], [2, 2]], [0, 1, 2])
-    >>> reg.coef_
+    >>> reg.coef_.round(4)
     array([0.85, 0.  ])
-    >>> reg.intercept_
-    np.float64(0.15...)
+    >>> round(float(reg.intercept_), 4)
+    0.15
 
     Leaving the second feature unpenalized moves the weight onto it:
 
     >>> Lasso(alpha=0.1, penalty_factor=[1, 0]).fit(
-    ...     [[0, 0], [1, 1], [2, 2]], [0, 1, 2]).coef_
+    ...     [[0, 0], [1, 1], [2, 2]], [0, 1, 2]).coef_.round(4)
     array([0., 1.])
     """
 
