@@ -7,6 +7,7 @@ penalty (``penalty_factor``) on a numba coordinate-descent core.
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
 from ._path_functions import enet_path, lasso_path
+from ._ridge_cv import Ridge, RidgeCV
 
 __version__ = "0.1.0.dev0"
 
@@ -15,6 +16,8 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "Ridge",
+    "RidgeCV",
     "enet_path",
     "lasso_path",
 ]

@@ -389,6 +389,7 @@ def solve_cg(design, Y, alphas, penalty_factor, *, tol, max_iter):
                 f"Ridge solver 'sparse_cg' did not converge in {info} iterations "
                 f"(tol={tol}); increase max_iter or tol.",
                 ConvergenceWarning,
+                stacklevel=4,
             )
     return coef, n_iter
 
@@ -461,6 +462,7 @@ def solve_lbfgs(design, Y, alphas, penalty_factor, *, tol, max_iter, positive):
                 f"Ridge solver 'lbfgs' did not converge ({result.message}); "
                 f"increase max_iter (now {max_iter}) or tol (now {tol}).",
                 ConvergenceWarning,
+                stacklevel=4,
             )
         coef[k] = result.x
         n_iter[k] = max(int(result.nit), 1)

@@ -1,0 +1,538 @@
+"""Ridge with a per-coefficient penalty, alpha chosen by cross-validation.
+
+With ``cv=None`` the leave-one-out (LOO) errors for every alpha come from one
+decomposition. Write the centred, sample-weighted problem as unpenalized
+columns ``Z`` (their orthonormal basis ``Q``; the intercept direction
+``q = sqrt(s) / ||sqrt(s)||`` when ``fit_intercept``) and penalized columns
+rescaled by ``1 / sqrt(pf_j)``, projected off ``span(Z)``: ``A = M X_P D^-1/2``
+with ``M = I - Q Q'``. The hat matrix of the ridge fit with penalty alpha is
+
+.. math::
+
+    H(\\alpha) = q q^\\top + Q Q^\\top + A (A^\\top A + \\alpha I)^{-1} A^\\top,
+
+and one eigendecomposition of ``A'A`` (n > p) or ``A A'`` (n <= p), or one SVD
+of ``A``, gives ``diag(H)`` and ``H y`` for every alpha in O(n k) each. The LOO
+residual of sample ``i`` is ``(y_i - (H y)_i) / (1 - H_ii)``, exact for linear
+smoothers, with the intercept and the unpenalized coefficients refitted in each
+fold.
+"""
+
+import numbers
+
+import numpy as np
+from scipy import linalg, sparse
+from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.linear_model._base import LinearModel, _preprocess_data
+from sklearn.linear_model._ridge import _IdentityRegressor
+from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils import check_scalar
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _manual_routing,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from ._ridge import Ridge
+from ._ridge_solvers import _CentredDesign, _split_penalized, _unpenalized_coef
+from ._validation import check_penalty_factor
+
+
+class _LeaveOneOut:
+    """Spectral factors of the ridge hat matrix for all alphas at once.
+
+    ``F`` (n, k) and ``w`` (k,) are such that the penalized part of the hat
+    matrix is ``F diag(1 / (w + alpha)) F'`` (covariance mode, ``F = A V``) or
+    ``F diag(w / (w + alpha)) F'`` (gram and svd modes, ``F`` orthonormal). In
+    gram mode ``F`` is a complete basis of the complement of the unpenalized
+    directions, so ``I - H = F diag(alpha / (w + alpha)) F'`` without
+    cancellation: the leave-one-out residual is then ``c_i / d_i`` with
+    ``c = F diag(1/(w + alpha)) F' y`` and ``d = diag(F diag(1/(w + alpha)) F')``.
+    """
+
+    def __init__(self, design, Y, penalty_factor, intercept_direction, mode):
+        n_samples = design.shape[0]
+        parts = _split_penalized(design, 1.0, penalty_factor)
+        self.penalized, self.unpenalized, self.scale, self.scaled, self.z_basis = parts
+        Q = self.z_basis[0]
+        self.Y = Y
+        self.QQY = Q @ (Q.T @ Y)
+        fixed = Q if intercept_direction is None else np.c_[intercept_direction, Q]
+        leverage = np.sum(fixed**2, axis=1)
+        n_penalized = self.penalized.size
+        if n_penalized == 0:
+            mode = "svd"
+        elif mode in ("auto", "eigen", None) or design.is_sparse:
+            mode = "cov" if n_samples > n_penalized else "gram"
+        self.mode = mode
+        self.rank_unpenalized = Q.shape[1]
+        W = self.scaled.rmatmat(Q).T  # Q' X_P D^-1/2, shape (rank, n_penalized)
+        if n_penalized == 0:
+            F = np.zeros((n_samples, 0))
+            self.w = np.zeros(0)
+        elif mode == "cov":
+            C = self.scaled.gram() - W.T @ W
+            w, V = linalg.eigh(C, check_finite=False)
+            self.w = np.maximum(w, 0.0)
+            self.V = V
+            F = self.scaled.matmat(V) - Q @ (W @ V)
+        elif mode == "gram":
+            K = self.scaled.kernel()
+            if fixed.shape[1]:
+                basis = linalg.qr(fixed, mode="full", check_finite=False)[0]
+                N = basis[:, fixed.shape[1] :]
+                K = N.T @ K @ N
+            w, U = linalg.eigh(K, check_finite=False)
+            self.w = np.maximum(w, 0.0)
+            F = U if not fixed.shape[1] else N @ U
+        else:  # "svd", dense only
+            A = self.scaled.toarray() - Q @ W
+            U, s, _ = linalg.svd(A, full_matrices=False, check_finite=False)
+            self.w = s**2
+            F = U
+        self.F = F
+        self.F_squared = F**2
+        self.FtY = F.T @ Y
+        if mode == "cov":
+            self.leverage = leverage
+        elif mode == "svd":
+            # parts of I - H that do not depend on alpha
+            self.rest_diag = 1.0 - leverage - self.F_squared.sum(axis=1)
+            self.rest_Y = Y - self.QQY - F @ self.FtY
+
+    def errors(self, alpha):
+        """LOO residuals (n_samples, n_targets) on the rescaled scale, and dof."""
+        inv = 1.0 / (self.w + alpha)
+        dof = self.rank_unpenalized + float(np.sum(self.w * inv))
+        if self.mode == "cov":
+            hat_diag = self.leverage + self.F_squared @ inv
+            residual = self.Y - self.QQY - self.F @ (inv[:, None] * self.FtY)
+            return residual / (1.0 - hat_diag)[:, None], dof
+        if self.mode == "gram":
+            c = self.F @ (inv[:, None] * self.FtY)
+            return c / (self.F_squared @ inv)[:, None], dof
+        one_minus_h = self.rest_diag + alpha * (self.F_squared @ inv)
+        residual = self.rest_Y + alpha * (self.F @ (inv[:, None] * self.FtY))
+        return residual / one_minus_h[:, None], dof
+
+    def coef(self, alpha, targets):
+        """Coefficients (n_targets, n_features) for one alpha."""
+        Y = self.Y[:, targets]
+        n_features = self.scaled.shape[1] + self.unpenalized.size
+        coef = np.zeros((Y.shape[1], n_features))
+        if self.mode == "cov":
+            c = self.V @ (self.FtY[:, targets] / (self.w + alpha)[:, None])
+        else:
+            Q = self.z_basis[0]
+            MY = Y - self.QQY[:, targets]
+            # (A A' + alpha I)^-1 M y, up to a part in null(A') that A' removes
+            a = self.F @ ((self.F.T @ MY) / (self.w + alpha)[:, None])
+            c = self.scaled.rmatmat(a - Q @ (Q.T @ a))
+        coef[:, self.penalized] = (c * self.scale[:, None]).T
+        if self.unpenalized.size:
+            residual = Y - self.scaled.matmat(c)
+            coef[:, self.unpenalized] = _unpenalized_coef(self.z_basis, residual).T
+        return coef
+
+
+class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
+    """Ridge with a per-coefficient penalty and built-in cross-validation of alpha.
+
+    For each candidate ``alpha`` the model minimizes
+
+    .. math::
+
+        \\sum_i s_i (y_i - b_0 - x_i^\\top b)^2
+        + \\alpha \\sum_j \\mathrm{pf}_j \\, b_j^2
+
+    (scikit-learn's :class:`~sklearn.linear_model.RidgeCV` scale; :math:`s` are
+    the sample weights, :math:`\\mathrm{pf}` the ``penalty_factor``) and keeps
+    the alpha with the best cross-validated score. By default (``cv=None``) that
+    is the exact leave-one-out error, computed for every alpha from a single
+    eigendecomposition (or SVD) of the rescaled problem, in which the penalized
+    columns are scaled by :math:`1/\\sqrt{\\mathrm{pf}_j}` and the unpenalized
+    ones (and the intercept) are projected out exactly, rather than from
+    ``n_samples`` refits.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+        Alpha values to try; strictly positive with ``cv=None``, non-negative
+        otherwise.
+
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative, finite multiplier of alpha for each coefficient; 0 leaves
+        the coefficient unpenalized. ``None`` means 1 everywhere. Not rescaled.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalized) intercept.
+
+    scoring : str, callable or None, default=None
+        Scorer. ``None`` means the negative mean squared error (on the
+        sample-weighted scale ``s_i e_i^2``) with ``cv=None`` and
+        :math:`R^2` otherwise, as in scikit-learn.
+
+    cv : int, cross-validation generator, iterable or None, default=None
+        ``None`` for the efficient leave-one-out; otherwise a grid search over
+        ``alphas`` with :class:`~sklearn.model_selection.GridSearchCV` and
+        :class:`Ridge` (with the same ``penalty_factor``).
+
+    gcv_mode : {'auto', 'svd', 'eigen'}, default=None
+        Decomposition used with ``cv=None``. 'auto', 'eigen' and ``None``: the
+        eigendecomposition of :math:`A^\\top A` when ``n_samples`` exceeds the
+        number of penalized features, else of :math:`A A^\\top`. 'svd': an SVD
+        of :math:`A` (dense X only; sparse X uses 'eigen').
+
+    store_cv_results : bool, default=False
+        Whether to keep the leave-one-out values in ``cv_results_`` (only with
+        ``cv=None``).
+
+    alpha_per_target : bool, default=False
+        Whether to choose alpha separately for each target (only with
+        ``cv=None``).
+
+    Attributes
+    ----------
+    cv_results_ : ndarray of shape (n_samples, n_alphas) or \
+(n_samples, n_targets, n_alphas)
+        Leave-one-out squared errors (``scoring=None``, on the sample-weighted
+        scale) or predictions (otherwise), when ``store_cv_results=True``.
+
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Weight vector(s).
+
+    intercept_ : float or ndarray of shape (n_targets,)
+        Independent term; 0.0 if ``fit_intercept=False``.
+
+    alpha_ : float or ndarray of shape (n_targets,)
+        The chosen alpha (one per target if ``alpha_per_target``).
+
+    best_score_ : float or ndarray of shape (n_targets,)
+        Score of the chosen alpha.
+
+    dof_ : float or ndarray of shape (n_targets,)
+        Effective degrees of freedom of the chosen model, as :attr:`Ridge.dof_`
+        (intercept not counted: add 1 when ``fit_intercept=True``).
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when X has string column
+        names.
+
+    See Also
+    --------
+    Ridge : Ridge with a per-coefficient penalty and a fixed alpha.
+    sklearn.linear_model.RidgeCV : The same with one penalty for all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import RidgeCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> pf = np.linspace(0.1, 1.0, 10)
+    >>> reg = RidgeCV(alphas=np.logspace(-3, 3, 13), penalty_factor=pf).fit(X, y)
+    >>> float(reg.alpha_)
+    0.01
+    >>> round(reg.score(X, y), 4)
+    0.5177
+    """
+
+    _parameter_constraints: dict = {
+        "alphas": ["array-like", Interval(numbers.Real, 0, None, closed="neither")],
+        "penalty_factor": ["array-like", None],
+        "fit_intercept": ["boolean"],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+        "cv": ["cv_object"],
+        "gcv_mode": [StrOptions({"auto", "svd", "eigen"}), None],
+        "store_cv_results": ["boolean"],
+        "alpha_per_target": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        alphas=(0.1, 1.0, 10.0),
+        *,
+        penalty_factor=None,
+        fit_intercept=True,
+        scoring=None,
+        cv=None,
+        gcv_mode=None,
+        store_cv_results=False,
+        alpha_per_target=False,
+    ):
+        self.alphas = alphas
+        self.penalty_factor = penalty_factor
+        self.fit_intercept = fit_intercept
+        self.scoring = scoring
+        self.cv = cv
+        self.gcv_mode = gcv_mode
+        self.store_cv_results = store_cv_results
+        self.alpha_per_target = alpha_per_target
+
+    def _checked_alphas(self):
+        """Alphas as a float64 array, each checked (> 0 for LOO, >= 0 else)."""
+        bound = "neither" if self.cv is None else "left"
+        raw = np.ravel(np.asarray(self.alphas, dtype=object))
+        names = (
+            ["alphas"] if raw.size == 1 else [f"alphas[{i}]" for i in range(raw.size)]
+        )
+        return np.array(
+            [
+                check_scalar(
+                    value,
+                    name,
+                    target_type=numbers.Real,
+                    min_val=0.0,
+                    include_boundaries=bound,
+                )
+                for value, name in zip(raw, names)
+            ],
+            dtype=np.float64,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, **params):
+        """Fit the ridge model, choosing alpha by cross-validation.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
+
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+
+        **params : dict
+            Parameters for the scorer (and, with ``cv``, the splitter), routed
+            when ``sklearn.set_config(enable_metadata_routing=True)``.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        _raise_for_params(params, self, "fit")
+        alphas = self._checked_alphas()
+        scorer = self._get_scorer()
+        if self.cv is not None:
+            return self._fit_grid_search(X, y, sample_weight, alphas, scorer, params)
+
+        if _routing_enabled():
+            if sample_weight is not None:
+                params["sample_weight"] = sample_weight
+            score_params = process_routing(self, "fit", **params).scorer.score
+        else:
+            sw = {} if sample_weight is None else {"sample_weight": sample_weight}
+            score_params = _manual_routing({"scorer": {"score": sw}}).scorer.score
+        if self.scoring is None:
+            scorer = None
+
+        original_dtype = (
+            getattr(getattr(X, "dtype", None), "kind", None) == "f" and X.dtype
+        )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc", "coo"],
+            dtype=np.float64,
+            multi_output=True,
+            y_numeric=True,
+        )
+        penalty_factor = check_penalty_factor(
+            self.penalty_factor, X.shape[1], allow_inf=False
+        )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        unscaled_y = y
+        X, y, X_offset, y_offset, X_scale, sqrt_sw = _preprocess_data(
+            X,
+            y,
+            fit_intercept=self.fit_intercept,
+            copy=True,
+            sample_weight=sample_weight,
+            rescale_with_sw=True,
+        )
+        n_samples = X.shape[0]
+        if sqrt_sw is None:
+            sqrt_sw = np.ones(n_samples)
+        n_targets = 1 if y.ndim == 1 else y.shape[1]
+        Y = y.reshape(n_samples, n_targets)
+        design = _CentredDesign(X, X_offset, sqrt_sw)
+        intercept_direction = None
+        if self.fit_intercept:
+            intercept_direction = sqrt_sw / np.linalg.norm(sqrt_sw)
+        mode = self.gcv_mode
+        loo = _LeaveOneOut(design, Y, penalty_factor, intercept_direction, mode)
+
+        per_target = self.alpha_per_target and n_targets > 1
+        if self.store_cv_results:
+            cv_results = np.empty((n_samples * n_targets, alphas.size))
+        best_score = best_alpha = best_dof = None
+        for i, alpha in enumerate(alphas.tolist()):
+            looe, dof = loo.errors(alpha)
+            looe = looe.reshape(y.shape)
+            if scorer is None:
+                squared_errors = looe**2
+                if self.alpha_per_target:
+                    score = np.mean(-squared_errors, axis=0)
+                else:
+                    score = np.mean(-squared_errors)
+                values = squared_errors
+            else:
+                predictions = y - looe
+                predictions /= sqrt_sw if y.ndim == 1 else sqrt_sw[:, None]
+                predictions += y_offset
+                values = predictions
+                if self.alpha_per_target:
+                    score = np.asarray(
+                        [
+                            scorer(
+                                _IdentityRegressor(),
+                                predictions[:, j],
+                                unscaled_y[:, j],
+                                **score_params,
+                            )
+                            for j in range(n_targets)
+                        ]
+                        if y.ndim == 2
+                        else scorer(
+                            _IdentityRegressor(),
+                            predictions,
+                            unscaled_y,
+                            **score_params,
+                        )
+                    )
+                else:
+                    score = scorer(
+                        _IdentityRegressor(), predictions, unscaled_y, **score_params
+                    )
+            if self.store_cv_results:
+                cv_results[:, i] = np.ravel(values)
+            if best_score is None:
+                if per_target:
+                    best_score = np.reshape(score, -1).astype(np.float64)
+                    best_alpha = np.full(n_targets, alpha)
+                else:
+                    best_score, best_alpha = score, alpha
+                best_dof = dof
+            elif per_target:
+                better = score > best_score
+                best_score[better] = score[better]
+                best_alpha[better] = alpha
+            elif score > best_score:
+                best_score, best_alpha, best_dof = score, alpha, dof
+
+        target_alphas = np.broadcast_to(best_alpha, (n_targets,))
+        coef = np.empty((n_targets, X.shape[1]))
+        dofs = np.empty(n_targets)
+        for alpha in np.unique(target_alphas):
+            targets = target_alphas == alpha
+            coef[targets] = loo.coef(alpha, targets)
+            dofs[targets] = loo.errors(alpha)[1] if per_target else best_dof
+        self.alpha_ = best_alpha
+        self.best_score_ = best_score
+        self.coef_ = coef.ravel() if n_targets == 1 else coef
+        self.dof_ = float(dofs[0]) if not per_target else dofs
+        self._set_intercept(X_offset, y_offset, X_scale)
+        if self.store_cv_results:
+            shape = (
+                (n_samples, alphas.size)
+                if y.ndim == 1
+                else (n_samples, n_targets, alphas.size)
+            )
+            self.cv_results_ = cv_results.reshape(shape)
+        if original_dtype:
+            self.coef_ = self.coef_.astype(original_dtype, copy=False)
+            if not isinstance(self.intercept_, float):
+                self.intercept_ = self.intercept_.astype(original_dtype, copy=False)
+            if self.store_cv_results:
+                self.cv_results_ = self.cv_results_.astype(original_dtype, copy=False)
+        return self
+
+    def _fit_grid_search(self, X, y, sample_weight, alphas, scorer, params):
+        """``cv`` given: grid search over alphas with skreg's Ridge."""
+        if self.store_cv_results:
+            raise ValueError("cv!=None and store_cv_results=True are incompatible")
+        if self.alpha_per_target:
+            raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+        # Validate here so that a bad penalty_factor fails loudly, not per fold.
+        X_checked, _ = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc", "coo"],
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+        )
+        check_penalty_factor(self.penalty_factor, X_checked.shape[1], allow_inf=False)
+        if sample_weight is not None:
+            params["sample_weight"] = sample_weight
+        estimator = Ridge(
+            penalty_factor=self.penalty_factor,
+            fit_intercept=self.fit_intercept,
+            solver="sparse_cg" if sparse.issparse(X_checked) else "auto",
+        )
+        if _routing_enabled():
+            estimator.set_fit_request(sample_weight=True)
+        grid_search = GridSearchCV(
+            estimator, {"alpha": alphas}, cv=self.cv, scoring=scorer
+        )
+        grid_search.fit(X, y, **params)
+        best = grid_search.best_estimator_
+        self.alpha_ = best.alpha
+        self.best_score_ = grid_search.best_score_
+        self.coef_ = best.coef_
+        self.intercept_ = best.intercept_
+        self.dof_ = best.dof_
+        self.n_features_in_ = best.n_features_in_
+        if hasattr(best, "feature_names_in_"):
+            self.feature_names_in_ = best.feature_names_in_
+        return self
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object (scorer and splitter).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routing of ``fit`` parameters to the scorer's ``score`` and the
+            splitter's ``split``.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                scorer=self._get_scorer(),
+                method_mapping=MethodMapping().add(caller="fit", callee="score"),
+            )
+            .add(
+                splitter=self.cv,
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+    def _get_scorer(self):
+        if _routing_enabled() and self.scoring is None:
+            return get_scorer("r2").set_score_request(sample_weight=True)
+        return check_scoring(estimator=self, scoring=self.scoring, allow_none=True)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
