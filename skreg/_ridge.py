@@ -31,7 +31,7 @@ from ._validation import check_penalty_factor
 _SKLEARN_SOLVERS = {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga"}
 
 
-def _resolve_solver(solver, *, positive, is_sparse):
+def _resolve_solver(solver, *, positive, is_sparse, shape):
     """Map a scikit-learn solver name to the skreg solver that runs.
 
     Returns one of ``"cholesky"``, ``"svd"``, ``"sparse_cg"``, ``"lsqr"``,
@@ -45,8 +45,11 @@ def _resolve_solver(solver, *, positive, is_sparse):
             )
         return "lbfgs"
     if solver in ("auto", "sag", "saga"):
-        # skreg has no stochastic solver: exact on dense X, CG on sparse X.
-        return "sparse_cg" if is_sparse else "cholesky"
+        # skreg has no stochastic solver. Exact whenever the Gram (or kernel)
+        # matrix of the smaller side is affordable; CG for large sparse X.
+        if is_sparse and min(shape) > _DOF_MAX_DIM:
+            return "sparse_cg"
+        return "cholesky"
     if solver == "svd" and is_sparse:
         # An SVD of a sparse X would densify it; the exact Gram/kernel route
         # gives the same solution.
@@ -156,8 +159,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         scikit-learn's solver names, mapped to skreg's solvers (``solver_`` says
         which one ran):
 
-        - 'auto': 'lbfgs' if ``positive``, else 'sparse_cg' for sparse X and
-          'cholesky' for dense X.
+        - 'auto': 'lbfgs' if ``positive``; else 'cholesky' (exact), except
+          'sparse_cg' for a sparse X with ``min(n_samples, n_features) >
+          2000`` (scikit-learn uses 'sparse_cg' for every sparse X).
         - 'cholesky': exact. When ``n_samples >= n_features``, a Cholesky solve
           of :math:`X_c^\\top X_c + D`; otherwise the dual (kernel) form through
           :math:`X_c D^{-1} X_c^\\top` with the unpenalized columns projected out
@@ -309,7 +313,10 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
         solver = _resolve_solver(
-            self.solver, positive=self.positive, is_sparse=sparse.issparse(X)
+            self.solver,
+            positive=self.positive,
+            is_sparse=sparse.issparse(X),
+            shape=X.shape,
         )
         n_targets = 1 if y.ndim == 1 else y.shape[1]
         alphas = _check_alpha(self.alpha, n_targets)

@@ -21,7 +21,7 @@ fold.
 import numbers
 
 import numpy as np
-from scipy import linalg, sparse
+from scipy import linalg
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel, _preprocess_data
 from sklearn.linear_model._ridge import _IdentityRegressor
@@ -486,7 +486,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         estimator = Ridge(
             penalty_factor=self.penalty_factor,
             fit_intercept=self.fit_intercept,
-            solver="sparse_cg" if sparse.issparse(X_checked) else "auto",
+            solver="auto",
         )
         if _routing_enabled():
             estimator.set_fit_request(sample_weight=True)
