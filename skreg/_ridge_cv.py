@@ -243,7 +243,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
     >>> float(reg.alpha_)
     0.01
     >>> round(reg.score(X, y), 4)
-    0.5177
+    0.5171
+    >>> round(reg.dof_, 2)
+    9.45
     """
 
     _parameter_constraints: dict = {
