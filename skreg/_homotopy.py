@@ -44,6 +44,8 @@ _TIE_TOLERANCE = 1e-10
 # A centred column whose squared norm is below this fraction of its second
 # moment is constant up to rounding.
 _CONSTANT_COLUMN_TOLERANCE = 1e-12
+# A residual this small relative to y is zero up to rounding.
+_ZERO_RESIDUAL_TOLERANCE = 1e-12
 # Knot cap, as a multiple of the largest possible active set.
 _KNOTS_PER_ACTIVE_FEATURE = 8
 # LAPACK called directly: scipy.linalg's wrappers cost more than the solves
@@ -152,6 +154,7 @@ class CentredDesign:
         else:
             self._X = (X - self.x_mean) * self.row_scale[:, np.newaxis]
         self.y = (y - self.y_mean) * self.row_scale
+        self.y_norm = float(np.sqrt(weights @ y**2))
         # Rank bound of X~: one degree of freedom goes to the intercept.
         self.max_rank = min(
             int(np.count_nonzero(sample_weight)) - int(fit_intercept), self.n_features
@@ -373,6 +376,9 @@ class _HomotopyWalk:
         ratios = np.zeros(self.design.n_features)
         ratios[penalized] = reachable[penalized] / self.penalties[penalized]
         self.alpha = max(float(ratios.max(initial=0.0)), 0.0)
+        if np.linalg.norm(residual) <= _ZERO_RESIDUAL_TOLERANCE * self.design.y_norm:
+            # y is fitted exactly already: correlations are rounding noise.
+            self.alpha = 0.0
         self.tie_tolerance = _TIE_TOLERANCE * self.alpha
         self._record_knot()
         for j in unpenalized:
@@ -489,7 +495,8 @@ class _HomotopyWalk:
         feature = int(self.active.features[position])
         sign = self.active.signs[position]
         self.active.remove(position)
-        self.beta[feature] = 0.0
+        # Exactly zero at the knot, not rounding error away from it.
+        self.beta[feature] = self.coefs[-1][feature] = 0.0
         self.inactive[feature] = True
         self.just_exited = (feature, sign)
         self._record_event(feature, "exit", sign, correlation)
