@@ -4,6 +4,7 @@ Every estimator solves one weighted elastic-net problem with a per-coefficient
 penalty (``penalty_factor``) on a numba coordinate-descent core.
 """
 
+from ._adaptive import AdaptiveLasso, AdaptiveLassoCV
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
 from ._path_functions import enet_path, lasso_path
@@ -12,6 +13,8 @@ from ._ridge_cv import Ridge, RidgeCV
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AdaptiveLasso",
+    "AdaptiveLassoCV",
     "ElasticNet",
     "ElasticNetCV",
     "Lasso",

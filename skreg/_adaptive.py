@@ -1,0 +1,661 @@
+"""AdaptiveLasso and AdaptiveLassoCV: the lasso with data-driven penalty factors.
+
+The adaptive lasso (Zou 2006, "The Adaptive Lasso and Its Oracle Properties",
+JASA 101:1418) is a lasso whose penalty factors are ``1 / |beta_init_j|^gamma``
+for a first estimate ``beta_init``. This module only builds those factors; the
+fits are skreg's weighted lasso (``fit_weighted_enet``) and warm-started path
+(``solve_path``).
+"""
+
+import inspect
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import RegressorMixin, _fit_context, clone
+from sklearn.linear_model import RidgeCV
+from sklearn.linear_model._base import LinearModel
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, check_scalar, column_or_1d
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
+from ._gram import resolve_gram
+from ._path import alpha_grid, make_design, solve_path
+
+DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
+
+
+def _default_initial_estimator(fit_intercept):
+    """Ridge with its penalty chosen by efficient leave-one-out."""
+    return RidgeCV(alphas=DEFAULT_RIDGE_ALPHAS, fit_intercept=fit_intercept)
+
+
+def fit_initial_coef(initial_estimator, X, y, sample_weight, fit_intercept):
+    """Clone and fit the initial estimator; return its ``coef_`` (float64).
+
+    ``sample_weight`` is passed only when it is not None; an estimator whose
+    ``fit`` does not accept it raises a ``TypeError``.
+    """
+    if initial_estimator is None:
+        estimator = _default_initial_estimator(fit_intercept)
+    else:
+        if not callable(getattr(initial_estimator, "fit", None)):
+            raise TypeError(
+                "initial_estimator must be a regressor with a fit method that "
+                f"exposes coef_ after fit; got {initial_estimator!r}."
+            )
+        estimator = clone(initial_estimator)
+    if sample_weight is None:
+        estimator.fit(X, y)
+    else:
+        if "sample_weight" not in inspect.signature(estimator.fit).parameters:
+            raise TypeError(
+                "sample_weight was given but initial_estimator "
+                f"{type(estimator).__name__}.fit does not accept sample_weight; "
+                "pass an initial_estimator that supports sample weights."
+            )
+        estimator.fit(X, y, sample_weight=sample_weight)
+    coef = getattr(estimator, "coef_", None)
+    n_features = X.shape[1]
+    if coef is None:
+        raise ValueError(
+            f"initial_estimator {type(estimator).__name__} has no coef_ after "
+            "fit; pass a linear regressor that exposes coef_."
+        )
+    if sparse.issparse(coef):
+        coef = coef.toarray()
+    coef = np.asarray(coef, dtype=np.float64)
+    if coef.size != n_features:
+        raise ValueError(
+            f"initial_estimator's coef_ has shape {coef.shape}; expected "
+            f"{n_features} coefficients (one per feature, one target)."
+        )
+    coef = coef.reshape(n_features)
+    if not np.isfinite(coef).all():
+        raise ValueError(
+            "initial_estimator's coef_ contains NaN or inf; adaptive weights "
+            "need finite initial coefficients."
+        )
+    return coef
+
+
+def adaptive_weights(initial_coef, gamma):
+    """Penalty factors ``1 / |initial_coef|^gamma``, ``inf`` where it is 0.
+
+    ``gamma = 0`` gives factors of 1 where the initial coefficient is nonzero
+    (the lasso on the initially selected features). No warning is raised.
+    """
+    magnitude = np.abs(np.asarray(initial_coef, dtype=np.float64))
+    nonzero = magnitude > 0
+    weights = np.full(magnitude.shape, np.inf)
+    with np.errstate(over="ignore"):
+        np.power(magnitude, -float(gamma), out=weights, where=nonzero)
+    return weights
+
+
+def _raw_weight(sample_weight, X):
+    """The user's sample weights, not rescaled, for the initial estimator.
+
+    Rescaling would change a ridge's effective penalty, so the initial
+    estimator sees the weights exactly as given (after validation).
+    """
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+
+
+def _validate_Xy(estimator, X, y, reset=True):
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        validate_separately=(
+            {
+                "accept_sparse": "csc",
+                "dtype": [np.float64, np.float32],
+                "order": "F",
+                "accept_large_sparse": False,
+            },
+            {"dtype": [np.float64, np.float32], "ensure_2d": False},
+        ),
+    )
+    check_consistent_length(X, y)
+    if y.ndim > 1 and y.shape[1] > 1:
+        raise ValueError(
+            f"{type(estimator).__name__} fits one target; y has shape {y.shape}. "
+            "Fit one estimator per target instead."
+        )
+    y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+    return X, y
+
+
+class _AdaptiveBase(RegressorMixin, LinearModel):
+    """Prediction and tags shared by AdaptiveLasso and AdaptiveLassoCV."""
+
+    def _decision_function(self, X):
+        check_is_fitted(self)
+        if sparse.issparse(X):
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+            return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
+        return super()._decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        return tags
+
+
+class AdaptiveLasso(_AdaptiveBase):
+    """Adaptive lasso: a lasso whose penalty factors come from a first fit.
+
+    With :math:`\\hat\\beta^{\\rm init}` the coefficients of
+    ``initial_estimator`` fitted on the same data, the adaptive weights are
+    :math:`w_j = 1 / |\\hat\\beta^{\\rm init}_j|^\\gamma` and the model
+    minimizes
+
+    .. math::
+
+        \\frac{1}{2 n_{\\rm samples}} \\|y - b - X \\beta\\|_2^2
+        + \\alpha \\sum_j w_j |\\beta_j|
+
+    (Zou 2006). Strong initial coefficients are penalized little, weak ones
+    much; where :math:`\\hat\\beta^{\\rm init}_j = 0` the weight is
+    :math:`+\\infty` and the feature is excluded (coefficient exactly 0). The
+    fit is :class:`skreg.Lasso` with ``penalty_factor`` set to the weights,
+    which equals the lasso on the rescaled columns :math:`x_j / w_j` with the
+    coefficients divided back by :math:`w_j`.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Constant that multiplies the weighted L1 term.
+    gamma : float, default=1.0
+        Exponent of the weights, ``gamma >= 0`` (0 gives the lasso on the
+        features with a nonzero initial coefficient).
+    initial_estimator : regressor or None, default=None
+        Any regressor exposing ``coef_`` after ``fit`` (one target). It is
+        cloned and fitted on the same ``X``, ``y`` and ``sample_weight`` (the
+        weights are passed only when given). ``None`` means
+        ``sklearn.linear_model.RidgeCV(alphas=np.logspace(-6, 6, 25))``: a
+        ridge whose penalty is chosen by efficient leave-one-out, close to
+        ordinary least squares when data are plentiful, and still defined
+        when ``n_features > n_samples`` (where OLS is not).
+    fit_intercept : bool, default=True
+        Whether to fit an intercept (X and y are centred implicitly).
+    precompute : bool or array-like of shape (n_features, n_features), \
+            default=False
+        Whether to use a precomputed Gram matrix ``X'X``.
+    copy_X : bool, default=True
+        Kept for compatibility: X is never modified.
+    max_iter : int, default=1000
+        Maximum number of passes over the features.
+    tol : float, default=1e-4
+        The solver stops when the duality gap is at most
+        ``tol * ||y||^2 / n_samples``.
+    warm_start : bool, default=False
+        Reuse the solution of the previous call to fit as initialization.
+    positive : bool, default=False
+        Force the coefficients to be non-negative.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Coefficients of the adaptive lasso.
+    intercept_ : float
+        Independent term.
+    weights_ : ndarray of shape (n_features,)
+        The adaptive weights :math:`w_j` (``inf`` for excluded features).
+    initial_coef_ : ndarray of shape (n_features,)
+        Coefficients of the fitted initial estimator.
+    n_iter_ : int
+        Passes over the features run by coordinate descent.
+    dual_gap_ : float
+        Duality gap at the solution.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    AdaptiveLassoCV : Chooses ``alpha`` and ``gamma`` by cross-validation.
+    Lasso : The lasso with fixed penalty factors.
+
+    Notes
+    -----
+    Only one target is supported: fit one estimator per column of a
+    multi-output ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import AdaptiveLasso
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.randn(50, 4)
+    >>> y = X @ np.array([2.0, -1.0, 0.0, 0.0]) + 0.1 * rng.randn(50)
+    >>> reg = AdaptiveLasso(alpha=0.05).fit(X, y)
+    >>> reg.coef_.round(1)
+    array([ 2., -1.,  0.,  0.])
+    >>> bool(reg.weights_[2] > reg.weights_[0])
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "initial_estimator": [HasMethods(["fit"]), None],
+        "fit_intercept": ["boolean"],
+        "precompute": ["boolean", "array-like"],
+        "copy_X": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "positive": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        gamma=1.0,
+        initial_estimator=None,
+        fit_intercept=True,
+        precompute=False,
+        copy_X=True,
+        max_iter=1000,
+        tol=1e-4,
+        warm_start=False,
+        positive=False,
+    ):
+        self.alpha = alpha
+        self.gamma = gamma
+        self.initial_estimator = initial_estimator
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the initial estimator, then the weighted lasso.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target values.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Sample weights, used by both fits (rescaled to sum to
+            ``n_samples`` in the lasso).
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = _validate_Xy(self, X, y)
+        validated_weight = validate_sample_weight(sample_weight, X)
+        initial_coef = fit_initial_coef(
+            self.initial_estimator,
+            X,
+            y,
+            _raw_weight(sample_weight, X),
+            self.fit_intercept,
+        )
+        weights = adaptive_weights(initial_coef, self.gamma)
+        coef_init = None
+        if self.warm_start and getattr(self, "coef_", np.empty(0)).shape == (
+            X.shape[1],
+        ):
+            coef_init = np.asarray(self.coef_, dtype=np.float64)[np.newaxis]
+        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+            X,
+            y,
+            alpha=self.alpha,
+            l1_ratio=1.0,
+            penalty_factor=weights,
+            sample_weight=validated_weight,
+            fit_intercept=self.fit_intercept,
+            precompute=self.precompute,
+            coef_init=coef_init,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            positive=self.positive,
+        )
+        self.initial_coef_ = initial_coef
+        self.weights_ = weights
+        self.coef_ = coef[0].astype(X.dtype, copy=False)
+        self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
+        self.dual_gap_ = dual_gaps[0]
+        # Certifying an all-zero solution (no epoch run) is still one pass
+        # over the features: report at least 1, as scikit-learn does.
+        self.n_iter_ = max(int(n_iters[0]), 1)
+        return self
+
+
+def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, settings):
+    """Fit the initial estimator on one training fold; prepare its path."""
+    X_train, y_train = X[train], y[train]
+    sw_train = raw_train = None
+    if sample_weight is not None:
+        sw_train = sample_weight[train]
+        sw_train = sw_train * (len(train) / sw_train.sum())
+    if raw_weight is not None:
+        raw_train = raw_weight[train]
+    if sparse.issparse(X_train):
+        X_train = X_train.tocsc()
+    else:
+        X_train = np.asfortranarray(X_train)
+    initial_coef = fit_initial_coef(
+        initial_estimator, X_train, y_train, raw_train, settings["fit_intercept"]
+    )
+    design = make_design(X_train, y_train, sw_train, settings["fit_intercept"])
+    gram = resolve_gram(design, settings["precompute"])
+    return initial_coef, design, gram
+
+
+def _fold_gamma_mse(X, y, sample_weight, test, fold, gamma, alphas, settings):
+    """Test mean squared error along one gamma's path fitted on one fold."""
+    initial_coef, design, gram = fold
+    coefs, _, _ = solve_path(
+        design,
+        alphas,
+        adaptive_weights(initial_coef, gamma),
+        l1_ratio=1.0,
+        positive=settings["positive"],
+        tol=settings["tol"],
+        max_iter=settings["max_iter"],
+        random_state=check_random_state(settings["seed"]),
+        gram=gram,
+    )
+    intercepts = design.y_offset - design.X_offset @ coefs
+    predictions = np.asarray(X[test] @ coefs) + intercepts
+    squared_errors = (predictions - y[test, np.newaxis]) ** 2
+    sw_test = None if sample_weight is None else sample_weight[test]
+    return np.average(squared_errors, axis=0, weights=sw_test)
+
+
+class AdaptiveLassoCV(_AdaptiveBase):
+    """Adaptive lasso with ``alpha`` and ``gamma`` chosen by cross-validation.
+
+    For every ``gamma`` the model is the :class:`AdaptiveLasso` objective
+
+    .. math::
+
+        \\frac{1}{2 n_{\\rm samples}} \\|y - b - X \\beta\\|_2^2
+        + \\alpha \\sum_j \\frac{|\\beta_j|}{|\\hat\\beta^{\\rm init}_j|^\\gamma}
+
+    Inside each training fold the initial estimator is refitted *on that
+    fold only* (weights computed with the validation data would leak it and
+    make the cross-validated error optimistic); its coefficients give the
+    fold's weights for every gamma, and a warm-started lasso path is run per
+    gamma. The (alpha, gamma) with the smallest mean test error is refitted on
+    all the data.
+
+    Parameters
+    ----------
+    alphas : int or array-like, default=100
+        Number of alphas on each gamma's grid, or the alphas themselves (then
+        shared by every gamma). The automatic grid of a gamma runs from the
+        smallest alpha that zeroes every coefficient *with the full data's
+        weights* down to ``eps`` times that; the folds use the same grid, so
+        the errors are comparable across folds.
+    eps : float, default=1e-3
+        Length of the path: ``alpha_min / alpha_max = eps``.
+    gammas : array-like of float, default=(0.5, 1.0, 2.0)
+        Exponents of the weights to cross-validate (each ``>= 0``).
+    initial_estimator : regressor or None, default=None
+        As in :class:`AdaptiveLasso` (``None``: a ridge tuned by efficient
+        leave-one-out); refitted on every training fold and on all the data.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    precompute : "auto", bool or array-like, default="auto"
+        Whether to use the Gram matrix in the folds (``"auto"``: when
+        ``n_samples > n_features``).
+    max_iter : int, default=1000
+        Maximum number of passes over the features per alpha.
+    tol : float, default=1e-4
+        Stop when the duality gap is at most ``tol * ||y||^2 / n_samples``.
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy, as in :func:`sklearn.model_selection.check_cv`
+        (None: 5-fold).
+    n_jobs : int, default=None
+        Number of (fold, gamma) paths fitted in parallel (threads; the
+        kernels release the GIL).
+    positive : bool, default=False
+        Force the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Kept for symmetry with :class:`LassoCV`: the updates are cyclic, so
+        the result does not depend on it. It does not seed the initial
+        estimator or the splitter (set those on the objects you pass).
+
+    Attributes
+    ----------
+    alpha_ : float
+        The penalty chosen by cross-validation.
+    gamma_ : float
+        The exponent chosen by cross-validation.
+    alphas_ : ndarray of shape (n_gammas, n_alphas)
+        The grid of alphas of each gamma.
+    mse_path_ : ndarray of shape (n_gammas, n_alphas, n_folds)
+        Test mean squared error of each fold along each gamma's path.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients refitted on all data at ``(alpha_, gamma_)``.
+    intercept_ : float
+        Independent term.
+    weights_ : ndarray of shape (n_features,)
+        The full-data adaptive weights for ``gamma_``.
+    initial_coef_ : ndarray of shape (n_features,)
+        Coefficients of the initial estimator fitted on all the data.
+    dual_gap_ : float
+        Duality gap of the refitted model.
+    n_iter_ : int
+        Passes over the features of the refitted model.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    AdaptiveLasso : The estimator at one (alpha, gamma).
+    LassoCV : The lasso with fixed penalty factors.
+
+    Notes
+    -----
+    Only one target is supported.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import AdaptiveLassoCV
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.randn(60, 6)
+    >>> y = X @ np.array([3.0, 1.5, 0.0, 0.0, 2.0, 0.0]) + rng.randn(60)
+    >>> reg = AdaptiveLassoCV(cv=3).fit(X, y)
+    >>> reg.mse_path_.shape
+    (3, 100, 3)
+    >>> np.flatnonzero(reg.coef_)
+    array([0, 1, 4])
+    """
+
+    _parameter_constraints: dict = {
+        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "gammas": ["array-like"],
+        "initial_estimator": [HasMethods(["fit"]), None],
+        "fit_intercept": ["boolean"],
+        "precompute": [StrOptions({"auto"}), "array-like", "boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "cv": ["cv_object"],
+        "n_jobs": [Integral, None],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alphas=100,
+        eps=1e-3,
+        gammas=(0.5, 1.0, 2.0),
+        initial_estimator=None,
+        fit_intercept=True,
+        precompute="auto",
+        max_iter=1000,
+        tol=1e-4,
+        cv=None,
+        n_jobs=None,
+        positive=False,
+        random_state=None,
+    ):
+        self.alphas = alphas
+        self.eps = eps
+        self.gammas = gammas
+        self.initial_estimator = initial_estimator
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+
+    def _check_gammas(self):
+        gammas = np.atleast_1d(np.asarray(self.gammas, dtype=object))
+        if gammas.ndim != 1 or gammas.size == 0:
+            raise ValueError(
+                f"gammas must be a non-empty 1-D list of floats, got {self.gammas!r}."
+            )
+        for index, gamma in enumerate(gammas):
+            check_scalar(
+                gamma, f"gammas[{index}]", Real, min_val=0.0, include_boundaries="left"
+            )
+            if np.isnan(gamma):
+                raise ValueError(f"gammas[{index}] must be a number >= 0, got nan.")
+        return gammas.astype(np.float64)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model on a cross-validated grid of alphas and gammas.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target values.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Sample weights, used in the fits and in each fold's weighted mean
+            squared error.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = _validate_Xy(self, X, y)
+        gammas = self._check_gammas()
+        raw_weight = _raw_weight(sample_weight, X)
+        sample_weight = validate_sample_weight(sample_weight, X)
+        initial_coef = fit_initial_coef(
+            self.initial_estimator, X, y, raw_weight, self.fit_intercept
+        )
+        weights = np.array([adaptive_weights(initial_coef, g) for g in gammas])
+
+        if isinstance(self.alphas, Integral):
+            design = make_design(X, y, sample_weight, self.fit_intercept)
+            alphas = np.array(
+                [
+                    alpha_grid(design, w, 1.0, self.eps, self.alphas, self.positive)
+                    for w in weights
+                ]
+            )
+        else:
+            for index, alpha in enumerate(self.alphas):
+                check_scalar(
+                    alpha,
+                    f"alphas[{index}]",
+                    Real,
+                    min_val=0.0,
+                    include_boundaries="left",
+                )
+            alphas = np.tile(np.sort(self.alphas)[::-1], (len(gammas), 1))
+
+        folds = list(check_cv(self.cv).split(X, y))
+        rng = check_random_state(self.random_state)
+        settings = {
+            "fit_intercept": self.fit_intercept,
+            "positive": self.positive,
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            "seed": rng.randint(np.iinfo(np.int32).max),
+            "precompute": self.precompute,
+        }
+        # Numba kernels (and BLAS) release the GIL, so threads run in parallel.
+        parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
+        fold_designs = parallel(
+            delayed(_fold_design)(
+                X, y, sample_weight, raw_weight, train, self.initial_estimator, settings
+            )
+            for train, _ in folds
+        )
+        mse = parallel(
+            delayed(_fold_gamma_mse)(
+                X, y, sample_weight, test, fold, gamma, these_alphas, settings
+            )
+            for gamma, these_alphas in zip(gammas, alphas)
+            for (_, test), fold in zip(folds, fold_designs)
+        )
+        del fold_designs
+        mse_paths = np.reshape(mse, (len(gammas), len(folds), -1))
+        mean_mse = mse_paths.mean(axis=1)
+        best = np.unravel_index(np.argmin(mean_mse), mean_mse.shape)
+        self.gamma_ = float(gammas[best[0]])
+        self.alpha_ = float(alphas[best])
+        self.alphas_ = alphas
+        self.mse_path_ = np.moveaxis(mse_paths, 2, 1)
+
+        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+            X,
+            y,
+            alpha=self.alpha_,
+            l1_ratio=1.0,
+            penalty_factor=weights[best[0]],
+            sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept,
+            precompute=False if isinstance(self.precompute, str) else self.precompute,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            positive=self.positive,
+            random_state=rng,
+        )
+        self.initial_coef_ = initial_coef
+        self.weights_ = weights[best[0]]
+        self.coef_ = coef[0].astype(X.dtype, copy=False)
+        self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
+        self.dual_gap_ = dual_gaps[0]
+        # Certifying an all-zero solution (no epoch run) is still one pass
+        # over the features: report at least 1, as scikit-learn does.
+        self.n_iter_ = max(int(n_iters[0]), 1)
+        return self
