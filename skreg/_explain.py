@@ -1,0 +1,696 @@
+"""Explain mode: which feature entered or left the lasso path at which alpha, and why.
+
+The answer is the KKT conditions of the lasso. With ``r`` the residual and ``n``
+the sum of the sample weights (the number of samples when unweighted), on
+centred data, at penalty ``alpha``
+
+.. math::
+
+    \\frac{|x_j^\\top r|}{n} \\le \\alpha \\, pf_j \\text{ for every } j,
+    \\qquad
+    \\frac{x_j^\\top r}{n} = \\alpha \\, pf_j \\operatorname{sign}(\\beta_j)
+    \\text{ when } \\beta_j \\ne 0.
+
+A coefficient is zero exactly while its feature's correlation with the residual
+stays below its penalty. :class:`PathExplanation` records, along the path, the
+moments where a correlation reaches its penalty (the feature *enters*) or a
+coefficient shrinks back to zero (it *exits*), and answers questions about them.
+"""
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _get_feature_names,
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+)
+
+from ._homotopy import CentredDesign, lasso_homotopy
+from ._validation import check_penalty_factor
+
+COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
+_METHODS = ("homotopy", COORDINATE_DESCENT_METHOD)
+# How many of the largest contributions why() names.
+_TOP_CONTRIBUTIONS = 3
+_PAST_TENSE = {"enter": "entered", "exit": "left"}
+_PRESENT_TENSE = {"enter": "enters", "exit": "leaves"}
+
+
+class PathEvent(NamedTuple):
+    """One feature entering or leaving the active set.
+
+    Attributes
+    ----------
+    alpha : float
+        Penalty strength at which it happens.
+    feature : str or int
+        Column name when feature names are known, else column index.
+    event : {"enter", "exit"}
+        "enter": the feature's correlation with the residual reached its
+        penalty, so its coefficient is nonzero just below ``alpha``. "exit": its
+        coefficient shrank to zero at ``alpha``.
+    sign : int
+        Sign of the coefficient just after entering or just before exiting.
+    correlation : float
+        ``|x_j' r| / n`` at ``alpha`` (centred, weighted scale).
+    penalty : float
+        ``alpha * pf_j``; equal to ``correlation`` at the event (KKT).
+    """
+
+    alpha: float
+    feature: object
+    event: str
+    sign: int
+    correlation: float
+    penalty: float
+
+
+class FeatureStory:
+    """One feature's KKT story at one alpha, as numbers and as text.
+
+    ``str(story)`` is the text. Every number is on the centred, weighted scale
+    (divided by the sum of sample weights ``n``), and they add up:
+    ``raw_correlation == explained_by_active + residual_correlation``.
+
+    Attributes
+    ----------
+    feature : str or int
+        The feature (name when known, else index).
+    alpha : float
+        Penalty strength of the story.
+    coefficient : float
+        Its coefficient at ``alpha``.
+    active : bool
+        Whether the coefficient is nonzero at ``alpha``.
+    raw_correlation : float
+        ``x_j' y / n``: its correlation with the (centred) target.
+    explained_by_active : float
+        ``x_j' X_A beta_A / n``: the part of it that the active features'
+        fit already accounts for.
+    contributions : dict
+        ``{feature: x_j' x_k beta_k / n}`` for every active ``k``, largest in
+        absolute value first. They sum to ``explained_by_active``.
+    residual_correlation : float
+        ``x_j' r / n``: what is left for the feature to explain.
+    penalty : float
+        ``alpha * pf_j``: what ``|residual_correlation|`` must reach for the
+        coefficient to be nonzero.
+    penalty_factor : float
+        ``pf_j``.
+    entry_alpha : float
+        The largest alpha at which it is nonzero on the path (0 if never,
+        ``inf`` if unpenalized).
+    events : list of PathEvent
+        This feature's own events, in path order.
+    """
+
+    def __init__(self, **numbers_and_context):
+        self.__dict__.update(numbers_and_context)
+
+    def __repr__(self):
+        return f"FeatureStory(feature={self.feature!r}, alpha={self.alpha:.6g})"
+
+    def __str__(self):
+        lines = [
+            f"{self._name} at alpha = {self.alpha:.6g} "
+            f"(all numbers are x'v / n on centred data):",
+            f"  correlation with y                x'y/n  = {self.raw_correlation:+.6g}",
+            f"  accounted for by active features  x'Xb/n = "
+            f"{self.explained_by_active:+.6g}",
+        ]
+        for name, value in list(self.contributions.items())[:_TOP_CONTRIBUTIONS]:
+            lines.append(f"      of which via {_text(name)}: {value:+.6g}")
+        lines += [
+            f"  left in the residual              x'r/n  = "
+            f"{self.residual_correlation:+.6g}",
+            f"  penalty                     alpha * pf   = {self.penalty:.6g}"
+            f"  (pf = {self.penalty_factor:g})",
+            self._verdict(),
+            self._history(),
+        ]
+        return "\n".join(line for line in lines if line)
+
+    @property
+    def _name(self):
+        return _text(self.feature)
+
+    def _verdict(self):
+        if np.isinf(self.penalty_factor):
+            return "  Excluded (penalty_factor = inf): never in the model."
+        if self.penalty_factor == 0:
+            return (
+                "  Unpenalized (penalty_factor = 0): fitted by least squares, its "
+                "residual correlation is 0."
+            )
+        if self.active:
+            return (
+                f"  In the model (coefficient {self.coefficient:+.6g}): its "
+                "residual correlation equals its penalty, with the coefficient's "
+                "sign, as the KKT conditions require of a nonzero coefficient."
+            )
+        share = abs(self.residual_correlation) / self.penalty if self.penalty else 0
+        return (
+            f"  Not in the model: |x'r|/n is {share:.0%} of its penalty, so the "
+            "lasso keeps its coefficient at zero."
+        )
+
+    def _history(self):
+        if not self.events:
+            return "  It does not enter anywhere on this path."
+        past = [
+            f"{_PAST_TENSE[e.event]} at alpha = {e.alpha:.6g}"
+            for e in self.events
+            if e.alpha >= self.alpha
+        ]
+        upcoming = [e for e in self.events if e.alpha < self.alpha]
+        told = ["It " + ", then ".join(past) + "." if past else ""]
+        if upcoming:
+            told.append(
+                f"Further down the path it {_PRESENT_TENSE[upcoming[0].event]} "
+                f"at alpha = {upcoming[0].alpha:.6g}."
+            )
+        return "  " + " ".join(part for part in told if part)
+
+
+class PathExplanation:
+    """The events of a lasso path and the KKT numbers that decided them.
+
+    Built by :func:`explain_lasso_path` (exact, by homotopy) or, from a path
+    computed elsewhere (coordinate descent with events located by bisection),
+    by this constructor. It keeps the centred, weighted data so that it can
+    answer questions at any alpha of the path (:meth:`why`,
+    :meth:`correlation_path`).
+
+    At penalty ``alpha`` a coefficient is zero exactly while its feature's
+    correlation with the residual stays below its penalty:
+
+    .. math::
+
+        \\frac{|x_j^\\top r|}{n} \\le \\alpha \\, pf_j, \\qquad
+        \\frac{x_j^\\top r}{n} = \\alpha \\, pf_j \\operatorname{sign}(\\beta_j)
+        \\text{ if } \\beta_j \\ne 0,
+
+    with ``n`` the sum of sample weights and ``x_j``, ``r`` centred when there
+    is an intercept.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The training data of the path. Sparse X is kept sparse.
+    y : array-like of shape (n_samples,)
+        The target.
+    alphas : array-like of shape (n_alphas,)
+        Decreasing penalty strengths of the path (knots for the homotopy).
+    coef_path : array-like of shape (n_features, n_alphas)
+        Coefficients at ``alphas``.
+    events : iterable
+        Entries and exits in path order, each with attributes or fields
+        ``(alpha, feature, event, sign, correlation, penalty)``, ``feature``
+        being a column index (a :class:`~skreg._homotopy.HomotopyEvent` or a
+        tuple in that order).
+    intercepts : array-like of shape (n_alphas,), default=None
+        Intercepts at ``alphas``; computed from the weighted means if None.
+    penalty_factor : array-like of shape (n_features,), default=None
+        The ``pf_j`` of the path (1 for every feature if None).
+    sample_weight : array-like of shape (n_samples,), default=None
+        The sample weights of the path.
+    fit_intercept : bool, default=True
+        Whether the path was fitted with an intercept.
+    positive : bool, default=False
+        Whether coefficients were constrained to be non-negative.
+    feature_names : array-like of str, default=None
+        Column names; taken from X when it is a DataFrame.
+    method : {"homotopy", "coordinate descent (events located by bisection)"}
+        How the path and its events were computed.
+    note : str, default=None
+        Why the homotopy was not used, or anything else the reader should know.
+    safe : bool, default=True
+        False when the path stopped early (the homotopy became numerically
+        unsafe); the path is then exact but ends above the requested alpha.
+
+    Attributes
+    ----------
+    alphas_ : ndarray of shape (n_alphas,)
+        The penalty strengths of the path, decreasing (also ``alphas``).
+    coef_path : ndarray of shape (n_features, n_alphas)
+        Coefficients at ``alphas_``; linear interpolation between homotopy
+        knots is exact.
+    intercepts : ndarray of shape (n_alphas,)
+        Intercepts at ``alphas_``.
+    events : list of PathEvent
+        Entries and exits in path order.
+    entry_alpha : ndarray of shape (n_features,)
+        For each feature the largest alpha at which it is nonzero: the alpha of
+        its first entry; 0 if it never enters, ``inf`` for unpenalized features
+        in the model from the start.
+    feature_names : ndarray of str or None
+        Column names, when known.
+    penalty_factor : ndarray of shape (n_features,)
+        The ``pf_j`` of the path.
+    method, note, safe, positive, fit_intercept
+        As passed.
+
+    See Also
+    --------
+    explain_lasso_path : Compute the exact path and its explanation.
+    skreg.plotting.PathDisplay : Coefficients along the path with its events.
+    skreg.plotting.KKTDisplay : Correlations with the residual against penalties.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import explain_lasso_path
+    >>> data = load_diabetes(as_frame=True)
+    >>> explanation = explain_lasso_path(data.data, data.target)
+    >>> [e.feature for e in explanation.events[:3]]
+    ['bmi', 's5', 'bp']
+    >>> story = explanation.why("s3", alpha=0.5)
+    >>> bool(story.active)
+    True
+    """
+
+    def __init__(
+        self,
+        X,
+        y,
+        *,
+        alphas,
+        coef_path,
+        events,
+        intercepts=None,
+        penalty_factor=None,
+        sample_weight=None,
+        fit_intercept=True,
+        positive=False,
+        feature_names=None,
+        method="homotopy",
+        note=None,
+        safe=True,
+    ):
+        X, y, sample_weight, penalty_factor, feature_names = _validate_data(
+            X, y, sample_weight, penalty_factor, feature_names
+        )
+        if method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
+        self._design = CentredDesign(X, y, sample_weight, fit_intercept)
+        self.alphas_, self.coef_path = _validate_path(alphas, coef_path, X.shape[1])
+        self.intercepts = (
+            np.atleast_1d(self._design.intercept(self.coef_path))
+            if intercepts is None
+            else np.asarray(intercepts, dtype=np.float64)
+        )
+        self.penalty_factor = penalty_factor
+        self.feature_names = feature_names
+        self.fit_intercept = fit_intercept
+        self.positive = positive
+        self.method = method
+        self.note = note
+        self.safe = safe
+        self._event_indices = [int(_field(e, "feature", 1)) for e in events]
+        self.events = [
+            PathEvent(
+                alpha=float(_field(e, "alpha", 0)),
+                feature=self._public_name(j),
+                event=str(_field(e, "event", 2)),
+                sign=int(_field(e, "sign", 3)),
+                correlation=float(_field(e, "correlation", 4)),
+                penalty=float(_field(e, "penalty", 5)),
+            )
+            for e, j in zip(events, self._event_indices)
+        ]
+        self.entry_alpha = self._entry_alphas()
+
+    @property
+    def alphas(self):
+        """The penalty strengths of the path (same as ``alphas_``)."""
+        return self.alphas_
+
+    def to_frame(self):
+        """Return the events as a pandas DataFrame, one row per event.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``alpha, feature, event, sign, correlation, penalty``.
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError(
+                "pandas is required for to_frame(); pip install pandas"
+            ) from exc
+        return pd.DataFrame(self.events, columns=list(PathEvent._fields))
+
+    def report(self):
+        """Return a readable summary of the path, one line per event.
+
+        Returns
+        -------
+        text : str
+        """
+        n = "sum of sample weights" if self._is_weighted else "number of samples"
+        lines = [
+            f"Lasso path, {len(self.events)} events from alpha = "
+            f"{self.alphas_[0]:.6g} down to alpha = {self.alphas_[-1]:.6g} "
+            f"(method: {self.method}).",
+            "A coefficient stays at zero while its feature's correlation with the",
+            "residual, |x'r|/n, is below its penalty alpha*pf; the feature enters when",
+            "the correlation reaches the penalty, and leaves when its coefficient",
+            f"shrinks back to zero (n = {n}, on centred data).",
+        ]
+        if self.note:
+            lines.append(f"Note: {self.note}")
+        lines.append("")
+        width = len(str(len(self.events)))
+        for number, (event, j) in enumerate(
+            zip(self.events, self._event_indices), start=1
+        ):
+            lines.append(f"{number:>{width}}. {self._event_sentence(event, j)}")
+        lines += ["", self._final_state()]
+        return "\n".join(lines)
+
+    def why(self, feature, alpha=None):
+        """Tell one feature's story at ``alpha`` in numbers.
+
+        Splits its correlation with the target into the part the active
+        features' fit already accounts for and the part left in the residual,
+        and compares the latter with its penalty:
+
+        .. math::
+
+            \\underbrace{x_j^\\top y / n}_{\\text{raw}}
+            = \\underbrace{\\sum_{k \\in A} x_j^\\top x_k \\beta_k / n}
+              _{\\text{explained by active}}
+            + \\underbrace{x_j^\\top r / n}_{\\text{residual}}
+
+        Parameters
+        ----------
+        feature : str or int
+            Column name (when feature names are known) or column index.
+        alpha : float, default=None
+            Penalty strength; the smallest alpha of the path when None.
+
+        Returns
+        -------
+        story : FeatureStory
+            ``str(story)`` is the text; the numbers are its attributes.
+        """
+        j = self._feature_index(feature)
+        alpha = self.alphas_[-1] if alpha is None else self._check_alpha(alpha)
+        coef = self._coef_at(alpha)
+        active = np.flatnonzero(coef)
+        column = self._design.columns([j])[:, 0]
+        products = self._design.columns(active).T @ column * coef[active]
+        order = np.argsort(-np.abs(products), kind="stable")
+        residual = self._design.y - self._design.matmat(coef)
+        return FeatureStory(
+            feature=self._public_name(j),
+            alpha=float(alpha),
+            coefficient=float(coef[j]),
+            active=bool(coef[j] != 0),
+            raw_correlation=float(column @ self._design.y),
+            explained_by_active=float(products.sum()),
+            contributions={
+                self._public_name(active[k]): float(products[k]) for k in order
+            },
+            residual_correlation=float(column @ residual),
+            penalty=float(alpha * self.penalty_factor[j]),
+            penalty_factor=float(self.penalty_factor[j]),
+            entry_alpha=float(self.entry_alpha[j]),
+            events=[e for e, i in zip(self.events, self._event_indices) if i == j],
+        )
+
+    def correlation_path(self, alphas=None):
+        """Return every feature's correlation with the residual along the path.
+
+        Parameters
+        ----------
+        alphas : array-like of shape (n_points,), default=None
+            Where to evaluate, within the path's range; its alphas when None.
+            Coefficients are interpolated linearly between path alphas (exact
+            between homotopy knots).
+
+        Returns
+        -------
+        correlations : ndarray of shape (n_features, n_points)
+            ``x_j' r(alpha) / n``, signed, on the centred weighted scale.
+        """
+        alphas = self.alphas_ if alphas is None else np.atleast_1d(alphas)
+        coefs = np.column_stack([self._coef_at(self._check_alpha(a)) for a in alphas])
+        residuals = self._design.y[:, np.newaxis] - self._design.matmat(coefs)
+        return np.column_stack(
+            [self._design.rmatvec(residuals[:, i]) for i in range(len(alphas))]
+        )
+
+    def plot(self, ax=None, **kwargs):
+        """Plot the coefficients along the path with the events marked.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+        **kwargs : dict
+            Passed to :meth:`skreg.plotting.PathDisplay.plot`.
+
+        Returns
+        -------
+        display : skreg.plotting.PathDisplay
+        """
+        from .plotting import PathDisplay
+
+        return PathDisplay.from_explanation(self, ax=ax, **kwargs)
+
+    def label(self, j):
+        """Return the display label of column ``j``: its name, else ``"x{j}"``."""
+        return str(self.feature_names[j]) if self.feature_names is not None else f"x{j}"
+
+    @property
+    def _is_weighted(self):
+        scale = self._design.row_scale
+        return bool(np.ptp(scale[scale > 0]) > 0 or np.any(scale == 0))
+
+    def _public_name(self, j):
+        return str(self.feature_names[j]) if self.feature_names is not None else int(j)
+
+    def _feature_index(self, feature):
+        n_features = self.coef_path.shape[0]
+        if isinstance(feature, str):
+            names = [] if self.feature_names is None else list(self.feature_names)
+            if feature not in names:
+                raise ValueError(
+                    f"feature {feature!r} is not a known feature name; "
+                    f"pass one of {names} or a column index."
+                )
+            return names.index(feature)
+        if (
+            isinstance(feature, numbers.Integral)
+            and -n_features <= feature < n_features
+        ):
+            return int(feature) % n_features
+        raise ValueError(
+            f"feature must be a column name or an index in [0, {n_features}), "
+            f"got {feature!r}."
+        )
+
+    def _check_alpha(self, alpha):
+        if not np.isfinite(alpha) or alpha < self.alphas_[-1]:
+            raise ValueError(
+                f"alpha must be a number >= {self.alphas_[-1]:.6g}, the smallest "
+                f"alpha of the path; got {alpha!r}."
+            )
+        return float(alpha)
+
+    def _coef_at(self, alpha):
+        """Coefficients at ``alpha``, interpolated linearly between path alphas."""
+        alphas = self.alphas_
+        if alpha >= alphas[0]:
+            return self.coef_path[:, 0].copy()  # above alpha_max nothing moves
+        # The last path alpha >= alpha, and the next one below it.
+        upper = int(np.searchsorted(-alphas, -alpha, side="right")) - 1
+        if alphas[upper] == alpha:
+            return self.coef_path[:, upper].copy()
+        lower = upper + 1
+        weight = (alphas[upper] - alpha) / (alphas[upper] - alphas[lower])
+        start, end = self.coef_path[:, upper], self.coef_path[:, lower]
+        return start + weight * (end - start)
+
+    def _entry_alphas(self):
+        entry = np.zeros(self.coef_path.shape[0])
+        for j in range(self.coef_path.shape[0]):
+            nonzero = np.flatnonzero(self.coef_path[j])
+            entry[j] = self.alphas_[nonzero[0]] if nonzero.size else 0.0
+        for event, j in zip(self.events, self._event_indices):
+            if event.event == "enter":
+                entry[j] = max(entry[j], event.alpha)
+        unpenalized_from_start = (self.penalty_factor == 0) & (
+            self.coef_path[:, 0] != 0
+        )
+        entry[unpenalized_from_start] = np.inf
+        return entry
+
+    def _event_sentence(self, event, j):
+        name, alpha = self.label(j), f"{event.alpha:.6g}"
+        if event.event == "enter" and event.penalty == 0:
+            return f"at alpha = {alpha}, {name} is in from the start: unpenalized (pf = 0)."
+        kkt = f"|x'r|/n = {event.correlation:.6g}"
+        penalty = f"alpha*pf = {event.penalty:.6g}"
+        if event.event == "enter":
+            sign = "+" if event.sign > 0 else "-"
+            return (
+                f"at alpha = {alpha}, {name} entered ({sign}): its correlation with "
+                f"the residual {kkt} reached its penalty {penalty}."
+            )
+        return (
+            f"at alpha = {alpha}, {name} left: its coefficient shrank to zero "
+            f"({kkt} = {penalty}, falling below it next)."
+        )
+
+    def _final_state(self):
+        active = np.flatnonzero(self.coef_path[:, -1])
+        names = ", ".join(self.label(j) for j in active) or "none"
+        return (
+            f"At alpha = {self.alphas_[-1]:.6g}, {active.size} of "
+            f"{self.coef_path.shape[0]} features are in the model: {names}."
+        )
+
+
+def explain_lasso_path(
+    X,
+    y,
+    *,
+    alpha_min=0.0,
+    penalty_factor=None,
+    sample_weight=None,
+    fit_intercept=True,
+    positive=False,
+    feature_names=None,
+):
+    """Compute the exact lasso path with its events and explain it.
+
+    Walks the path of
+
+    .. math::
+
+        \\min_{b, \\beta} \\frac{1}{2 \\sum_i s_i} \\sum_i s_i
+        (y_i - b - x_i^\\top \\beta)^2 + \\alpha \\sum_j pf_j |\\beta_j|
+
+    knot by knot (LARS-lasso homotopy) from ``alpha_max``, where every
+    penalized coefficient is zero, down to ``alpha_min``, recording which
+    feature entered or left at each knot and the KKT numbers that decided it.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data. Sparse matrices are never densified: centering is
+        implicit in every product.
+    y : array-like of shape (n_samples,)
+        Target.
+    alpha_min : float, default=0.0
+        Smallest alpha of the path (0: the whole path).
+    penalty_factor : array-like of shape (n_features,), default=None
+        ``pf_j``: 1 for every feature if None; 0 leaves a feature unpenalized
+        (in the model from the start); ``np.inf`` excludes it.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept (the data are then centred, with weights).
+    positive : bool, default=False
+        Constrain every coefficient to be non-negative.
+    feature_names : array-like of str, default=None
+        Column names; taken from X when it is a DataFrame.
+
+    Returns
+    -------
+    explanation : PathExplanation
+        With ``method="homotopy"``. If the homotopy became numerically unsafe
+        (tied events from collinear features, an entering feature collinear with
+        the active ones, too many knots), ``explanation.safe`` is False, the
+        path stops at the last exact knot and ``explanation.note`` says why:
+        the caller should then compute a coordinate-descent path instead.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import explain_lasso_path
+    >>> data = load_diabetes(as_frame=True)
+    >>> explanation = explain_lasso_path(data.data, data.target)
+    >>> print(explanation.report().splitlines()[6])
+     1. at alpha = 2.14804, bmi entered (+): its correlation with the ...
+    """
+    X, y, sample_weight, penalty_factor, feature_names = _validate_data(
+        X, y, sample_weight, penalty_factor, feature_names
+    )
+    if not (isinstance(alpha_min, numbers.Real) and 0 <= alpha_min < np.inf):
+        raise ValueError(f"alpha_min must be a finite number >= 0, got {alpha_min!r}.")
+    design = CentredDesign(X, y, sample_weight, fit_intercept)
+    result = lasso_homotopy(
+        design, penalty_factor, alpha_min=float(alpha_min), positive=positive
+    )
+    note = None
+    if not result.safe:
+        note = (
+            f"the homotopy stopped at alpha = {result.alphas[-1]:.6g}, before "
+            f"alpha_min, because {result.reason}."
+        )
+    return PathExplanation(
+        X,
+        y,
+        alphas=result.alphas,
+        coef_path=result.coefs,
+        events=result.events,
+        intercepts=result.intercepts,
+        penalty_factor=penalty_factor,
+        sample_weight=sample_weight,
+        fit_intercept=fit_intercept,
+        positive=positive,
+        feature_names=feature_names,
+        method="homotopy",
+        note=note,
+        safe=result.safe,
+    )
+
+
+def _validate_data(X, y, sample_weight, penalty_factor, feature_names):
+    if feature_names is None:
+        feature_names = _get_feature_names(X)
+    X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
+    y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
+    check_consistent_length(X, y)
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
+    if feature_names is not None:
+        feature_names = np.asarray(feature_names, dtype=object)
+        if feature_names.shape != (X.shape[1],):
+            raise ValueError(
+                f"feature_names must have one name per column of X ({X.shape[1]}), "
+                f"got shape {feature_names.shape}."
+            )
+    return X, y, sample_weight, penalty_factor, feature_names
+
+
+def _validate_path(alphas, coef_path, n_features):
+    alphas = np.asarray(alphas, dtype=np.float64).ravel()
+    coef_path = np.asarray(coef_path, dtype=np.float64)
+    if alphas.size == 0 or np.any(np.diff(alphas) > 0) or np.any(alphas < 0):
+        raise ValueError("alphas must be a non-empty, decreasing array of alphas >= 0.")
+    if coef_path.shape != (n_features, alphas.size):
+        raise ValueError(
+            f"coef_path must have shape (n_features, n_alphas) = "
+            f"({n_features}, {alphas.size}), got {coef_path.shape}."
+        )
+    return alphas, coef_path
+
+
+def _field(record, name, position):
+    """An event field, from a record with attributes or a plain tuple."""
+    return getattr(record, name) if hasattr(record, name) else record[position]
+
+
+def _text(feature):
+    return feature if isinstance(feature, str) else f"x{feature}"
