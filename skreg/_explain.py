@@ -535,7 +535,7 @@ class PathExplanation:
     def _event_sentence(self, event, j):
         name, alpha = self.label(j), f"{event.alpha:.6g}"
         if event.event == "enter" and event.penalty == 0:
-            return f"at alpha = {alpha}, {name} is in from the start: unpenalized (pf = 0)."
+            return f"at alpha = {alpha}, {name} is in from the start (pf = 0)."
         kkt = f"|x'r|/n = {event.correlation:.6g}"
         penalty = f"alpha*pf = {event.penalty:.6g}"
         if event.event == "enter":
