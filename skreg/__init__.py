@@ -7,6 +7,7 @@ penalty (``penalty_factor``) on a numba coordinate-descent core.
 from ._adaptive import AdaptiveLasso, AdaptiveLassoCV
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
+from ._explain import PathExplanation, explain_lasso_path
 from ._path_functions import enet_path, lasso_path
 from ._ridge_cv import Ridge, RidgeCV
 
@@ -19,8 +20,10 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "PathExplanation",
     "Ridge",
     "RidgeCV",
     "enet_path",
+    "explain_lasso_path",
     "lasso_path",
 ]
