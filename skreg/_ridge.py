@@ -80,7 +80,7 @@ def _fit_ridge(design, Y, alphas, penalty_factor, *, solver, tol, max_iter, posi
         if solver == "svd":
             coef, dof = solve_svd(design, Y, alphas, penalty_factor)
         elif n_features > n_samples:
-            coef, dof = solve_dual(design, Y, alphas, penalty_factor)
+            coef, dof = solve_dual(design, Y, alphas, penalty_factor, overwrite=True)
         else:
             coef, dof = solve_primal(design, Y, alphas, penalty_factor)
         return coef, np.ones(n_targets, dtype=np.int32), dof
@@ -101,8 +101,12 @@ def _fit_ridge(design, Y, alphas, penalty_factor, *, solver, tol, max_iter, posi
         )
     if min(n_samples, n_features) <= _DOF_MAX_DIM:
         no_target = np.zeros((n_samples, n_targets))
-        exact_solver = solve_dual if n_features > n_samples else solve_primal
-        _, dof = exact_solver(design, no_target, alphas, penalty_factor)
+        if n_features > n_samples:
+            _, dof = solve_dual(
+                design, no_target, alphas, penalty_factor, overwrite=True
+            )
+        else:
+            _, dof = solve_primal(design, no_target, alphas, penalty_factor)
     else:
         dof = np.full(n_targets, np.nan)
     return coef, n_iter, dof

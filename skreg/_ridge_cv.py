@@ -58,7 +58,8 @@ class _LeaveOneOut:
 
     def __init__(self, design, Y, penalty_factor, intercept_direction, mode):
         n_samples = design.shape[0]
-        parts = _split_penalized(design, 1.0, penalty_factor)
+        # the estimator owns the preprocessed copy of X: rescale it in place
+        parts = _split_penalized(design, 1.0, penalty_factor, overwrite=True)
         self.penalized, self.unpenalized, self.scale, self.scaled, self.z_basis = parts
         Q = self.z_basis[0]
         self.Y = Y
@@ -124,7 +125,7 @@ class _LeaveOneOut:
     def coef(self, alpha, targets):
         """Coefficients (n_targets, n_features) for one alpha."""
         Y = self.Y[:, targets]
-        n_features = self.scaled.shape[1] + self.unpenalized.size
+        n_features = self.scaled.shape[1]
         coef = np.zeros((Y.shape[1], n_features))
         if self.mode == "cov":
             c = self.V @ (self.FtY[:, targets] / (self.w + alpha)[:, None])
@@ -134,7 +135,7 @@ class _LeaveOneOut:
             # (A A' + alpha I)^-1 M y, up to a part in null(A') that A' removes
             a = self.F @ ((self.F.T @ MY) / (self.w + alpha)[:, None])
             c = self.scaled.rmatmat(a - Q @ (Q.T @ a))
-        coef[:, self.penalized] = (c * self.scale[:, None]).T
+        coef[:] = (c * self.scale[:, None]).T
         if self.unpenalized.size:
             residual = Y - self.scaled.matmat(c)
             coef[:, self.unpenalized] = _unpenalized_coef(self.z_basis, residual).T

@@ -128,6 +128,19 @@ class _CentredDesign:
                 mean = mean * scale
         return _CentredDesign(X, mean, self.sqrt_sw)
 
+    def scale_columns(self, scale, *, overwrite=False):
+        """Design with column ``j`` multiplied by ``scale[j]`` (no selection)."""
+        if np.all(scale == 1.0):
+            return self
+        if self.is_sparse:
+            X = self.X @ sparse.diags(scale.astype(self.X.dtype, copy=False))
+            mean = None if self.mean is None else self.mean * scale
+            return _CentredDesign(sparse.csr_matrix(X), mean, self.sqrt_sw)
+        if overwrite:
+            self.X *= scale.astype(self.X.dtype, copy=False)
+            return _CentredDesign(self.X)
+        return _CentredDesign(self.X * scale.astype(self.X.dtype, copy=False))
+
     def toarray(self):
         """Explicit float64 array (for the few unpenalized columns only)."""
         if not self.is_sparse:
@@ -232,13 +245,23 @@ def solve_primal(design, Y, alphas, penalty_factor):
     return coef, dof
 
 
-def _split_penalized(design, alpha, penalty_factor):
-    """Penalized columns rescaled by 1/sqrt(pf), and the unpenalized basis."""
-    penalized = np.flatnonzero(alpha * penalty_factor > 0)
-    unpenalized = np.flatnonzero(~(alpha * penalty_factor > 0))
-    scale = 1.0 / np.sqrt(penalty_factor[penalized])
-    scaled = design.take(penalized, scale)
+def _split_penalized(design, alpha, penalty_factor, *, overwrite=False):
+    """Split the design into rescaled penalized and unpenalized columns.
+
+    Returns ``penalized`` and ``unpenalized`` column indices, ``scale`` of shape
+    (n_features,) (``1/sqrt(pf_j)`` on penalized columns, 0 on unpenalized
+    ones), the full-width design with columns multiplied by ``scale`` (so the
+    unpenalized ones are zero and no column selection copies X), and the thin
+    SVD ``(Q, s, Vt)`` of the unpenalized columns. With ``overwrite``, a dense
+    ``design`` is rescaled in place and must not be used afterwards.
+    """
+    mask = alpha * penalty_factor > 0
+    penalized = np.flatnonzero(mask)
+    unpenalized = np.flatnonzero(~mask)
+    scale = np.zeros(penalty_factor.shape[0])
+    scale[mask] = 1.0 / np.sqrt(penalty_factor[mask])
     Z = design.take(unpenalized).toarray()
+    scaled = design.scale_columns(scale, overwrite=overwrite)
     Q, z_sv, z_Vt = _orthonormal_basis(Z)
     return penalized, unpenalized, scale, scaled, (Q, z_sv, z_Vt)
 
@@ -249,7 +272,7 @@ def _unpenalized_coef(z_basis, residual):
     return z_Vt.T @ ((Q.T @ residual) / z_sv[:, None])
 
 
-def solve_dual(design, Y, alphas, penalty_factor):
+def solve_dual(design, Y, alphas, penalty_factor, *, overwrite=False):
     """Dual (kernel) solve through ``X_c D^-1 X_c'`` (best when p > n).
 
     With ``P`` the penalized and ``U`` the unpenalized columns, ``M`` the
@@ -257,17 +280,23 @@ def solve_dual(design, Y, alphas, penalty_factor):
     coefficients are ``b_P = D_P^-1 X_P' a`` with ``(M K M + I) a = M y``; then
     ``b_U`` is the least-squares fit of ``y - X_P b_P`` on ``X_U``.
 
+    With ``overwrite``, a dense ``design`` may be rescaled in place.
+
     Returns ``coef`` (n_targets, n_features) and ``dof`` (n_targets,).
     """
     n_samples, n_features = design.shape
     coef = np.zeros((Y.shape[1], n_features))
     dof = np.empty(Y.shape[1])
+    # the design survives only if no alpha = 0 group needs it after rescaling
+    overwrite = overwrite and bool(np.all(alphas > 0))
     cache = {}
     for alpha, targets in _alpha_groups(alphas):
         has_penalty = bool(np.any(alpha * penalty_factor > 0))
         if has_penalty not in cache:
             if has_penalty:
-                parts = _split_penalized(design, 1.0, penalty_factor)
+                parts = _split_penalized(
+                    design, 1.0, penalty_factor, overwrite=overwrite
+                )
                 Q = parts[4][0]
                 K = parts[3].kernel()
                 if Q.shape[1]:
@@ -292,7 +321,7 @@ def solve_dual(design, Y, alphas, penalty_factor):
         H.flat[:: n_samples + 1] += 1.0
         a, H_inv = _solve_psd(H, MY)
         c = scaled.rmatmat(a) / alpha
-        coef[np.ix_(targets, penalized)] = (c * scale[:, None]).T
+        coef[targets] = (c * scale[:, None]).T
         if unpenalized.size:
             residual = Yt - scaled.matmat(c)
             coef[np.ix_(targets, unpenalized)] = _unpenalized_coef(z_basis, residual).T
@@ -326,7 +355,7 @@ def solve_svd(design, Y, alphas, penalty_factor):
             Q = parts[4][0]
             A = parts[3].toarray()
             W = Q.T @ A
-            A -= Q @ W
+            A = A - Q @ W
             U, s, Vt = linalg.svd(A, full_matrices=False, check_finite=False)
             tol = s.max(initial=0.0) * max(A.shape) * np.finfo(np.float64).eps
             cache[has_penalty] = (parts, A, W, U, s, Vt, s > tol)
@@ -336,7 +365,7 @@ def solve_svd(design, Y, alphas, penalty_factor):
         shrink = np.zeros_like(s)
         shrink[keep] = s[keep] / (s[keep] ** 2 + alpha)
         c = Vt.T @ (shrink[:, None] * (U.T @ Yt))
-        coef[np.ix_(targets, penalized)] = (c * scale[:, None]).T
+        coef[targets] = (c * scale[:, None]).T
         if unpenalized.size:
             residual = Yt - (A @ c + Q @ (W @ c))
             coef[np.ix_(targets, unpenalized)] = _unpenalized_coef(z_basis, residual).T
