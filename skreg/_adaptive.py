@@ -34,9 +34,17 @@ from ._path import alpha_grid, make_design, solve_path
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
 
 
-def _default_initial_estimator(fit_intercept):
-    """Ridge with its penalty chosen by efficient leave-one-out."""
-    return RidgeCV(alphas=DEFAULT_RIDGE_ALPHAS, fit_intercept=fit_intercept)
+def _default_initial_estimator(fit_intercept, X):
+    """Ridge with its penalty chosen by efficient leave-one-out.
+
+    On dense X the leave-one-out errors of all 25 alphas come from one SVD
+    (``gcv_mode="svd"``); scikit-learn's default for ``n > p`` recomputes an
+    ``n p^2`` diagonal per alpha, several times slower with the same result.
+    """
+    gcv_mode = None if sparse.issparse(X) else "svd"
+    return RidgeCV(
+        alphas=DEFAULT_RIDGE_ALPHAS, fit_intercept=fit_intercept, gcv_mode=gcv_mode
+    )
 
 
 def fit_initial_coef(initial_estimator, X, y, sample_weight, fit_intercept):
@@ -46,7 +54,7 @@ def fit_initial_coef(initial_estimator, X, y, sample_weight, fit_intercept):
     ``fit`` does not accept it raises a ``TypeError``.
     """
     if initial_estimator is None:
-        estimator = _default_initial_estimator(fit_intercept)
+        estimator = _default_initial_estimator(fit_intercept, X)
     else:
         if not callable(getattr(initial_estimator, "fit", None)):
             raise TypeError(
@@ -190,7 +198,8 @@ class AdaptiveLasso(_AdaptiveBase):
         Any regressor exposing ``coef_`` after ``fit`` (one target). It is
         cloned and fitted on the same ``X``, ``y`` and ``sample_weight`` (the
         weights are passed only when given). ``None`` means
-        ``sklearn.linear_model.RidgeCV(alphas=np.logspace(-6, 6, 25))``: a
+        ``sklearn.linear_model.RidgeCV(alphas=np.logspace(-6, 6, 25))``
+        (with ``gcv_mode="svd"`` on dense X: one SVD for all alphas): a
         ridge whose penalty is chosen by efficient leave-one-out, close to
         ordinary least squares when data are plentiful, and still defined
         when ``n_features > n_samples`` (where OLS is not).
