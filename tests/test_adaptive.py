@@ -231,3 +231,26 @@ def test_float32_preserved():
     reg = AdaptiveLasso(alpha=0.1).fit(X.astype(np.float32), y.astype(np.float32))
     assert reg.coef_.dtype == np.float32
     assert reg.predict(X.astype(np.float32)).dtype == np.float32
+
+
+def test_cv_sparse_weights_and_alpha_list_match_dense():
+    X, y = sparse_signal_problem(n_samples=45, n_features=6, seed=7)
+    sample_weight = np.random.RandomState(1).uniform(0.5, 2.0, len(y))
+    settings = dict(alphas=[0.5, 0.1, 0.02, 0.004], gammas=(1.0, 2.0), cv=3, tol=1e-12)
+    dense = AdaptiveLassoCV(**settings).fit(X, y, sample_weight=sample_weight)
+    on_sparse = AdaptiveLassoCV(**settings).fit(
+        sparse.csr_matrix(X), y, sample_weight=sample_weight
+    )
+    np.testing.assert_allclose(dense.alphas_, [[0.5, 0.1, 0.02, 0.004]] * 2)
+    np.testing.assert_allclose(on_sparse.mse_path_, dense.mse_path_, rtol=1e-6)
+    assert (on_sparse.alpha_, on_sparse.gamma_) == (dense.alpha_, dense.gamma_)
+    assert relative_error(on_sparse.coef_, dense.coef_) < 1e-6
+
+
+@pytest.mark.parametrize("Estimator", [AdaptiveLasso, AdaptiveLassoCV])
+def test_positive(Estimator):
+    X, y = sparse_signal_problem(n_samples=60, n_features=8, seed=8)
+    params = {"alpha": 0.01} if Estimator is AdaptiveLasso else {"cv": 3}
+    reg = Estimator(positive=True, **params).fit(X, y)
+    assert (reg.coef_ >= 0).all()
+    assert reg.coef_[1] == 0.0  # the true coefficient is negative
