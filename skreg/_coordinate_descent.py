@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._explain_cd import explain_fit
 from ._gram import resolve_gram
 from ._path import make_design, solve_path
 from ._validation import check_penalty_factor
@@ -156,6 +157,12 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         unpenalized, ``np.inf`` excludes its feature (coefficient exactly 0).
         ``None`` means 1 for every feature. Unlike glmnet, the factors are
         used as given and not rescaled to sum to ``n_features``.
+    explain : bool, default=False
+        Also record the regularization path from ``alpha_max`` down to
+        ``alpha``: which feature entered or left at which alpha, and the KKT
+        numbers that decided it (``explanation_``). Exact (homotopy) for the
+        lasso; events located by bisection for the elastic net. Costs nothing
+        when False. One target only.
 
     Attributes
     ----------
@@ -174,6 +181,16 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+    explanation_ : PathExplanation
+        Only with ``explain=True``: the path's events and their KKT numbers,
+        with ``report()``, ``why(feature)``, ``to_frame()`` and ``plot()``.
+    entry_alpha_ : ndarray of shape (n_features,)
+        Only with ``explain=True``: for each feature the largest alpha at
+        which it is nonzero (0 if it never enters before ``alpha``).
+    alphas_ : ndarray of shape (n_alphas,)
+        Only with ``explain=True``: the alphas of the recorded path.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        Only with ``explain=True``: coefficients at ``alphas_``.
 
     See Also
     --------
@@ -213,6 +230,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         "random_state": ["random_state"],
         "selection": [StrOptions({"cyclic", "random"})],
         "penalty_factor": ["array-like", None],
+        "explain": ["boolean"],
     }
 
     def __init__(
@@ -230,6 +248,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         random_state=None,
         selection="cyclic",
         penalty_factor=None,
+        explain=False,
     ):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -243,6 +262,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.explain = explain
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, check_input=True):
@@ -309,7 +329,32 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
             selection=self.selection,
         )
         self._set_fitted(coef, intercept, dual_gaps, n_iters, y.ndim, X.dtype)
+        if self.explain:
+            self._set_explanation(X, y, penalty_factor, sample_weight)
         return self
+
+    def _set_explanation(self, X, y, penalty_factor, sample_weight):
+        """Record the path down to ``alpha`` and why each feature moved."""
+        if y.ndim > 1 and y.shape[1] > 1:
+            raise ValueError(
+                "explain=True explains one target; y has shape "
+                f"{y.shape}. Fit one estimator per target to explain each."
+            )
+        explanation = explain_fit(
+            X,
+            y.ravel(),
+            alpha=self.alpha,
+            l1_ratio=self.l1_ratio,
+            penalty_factor=penalty_factor,
+            sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept,
+            positive=self.positive,
+            feature_names=getattr(self, "feature_names_in_", None),
+        )
+        self.explanation_ = explanation
+        self.entry_alpha_ = explanation.entry_alpha
+        self.alphas_ = explanation.alphas_
+        self.coef_path_ = explanation.coef_path
 
     def _set_fitted(self, coef, intercept, dual_gaps, n_iters, y_ndim, dtype):
         """Store the solution with scikit-learn's shapes and dtypes."""
@@ -393,6 +438,12 @@ class Lasso(ElasticNet):
         Per-feature multiplier of ``alpha``: 0 leaves a coefficient
         unpenalized, ``np.inf`` excludes its feature. Not rescaled (glmnet
         rescales its factors to sum to ``n_features``; skreg does not).
+    explain : bool, default=False
+        Also record the regularization path from ``alpha_max`` down to
+        ``alpha``: which feature entered or left at which alpha, and the KKT
+        numbers that decided it (``explanation_``). The knots are exact (a lasso
+        homotopy). Costs nothing
+        when False. One target only.
 
     Attributes
     ----------
@@ -411,6 +462,16 @@ class Lasso(ElasticNet):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+    explanation_ : PathExplanation
+        Only with ``explain=True``: the path's events and their KKT numbers,
+        with ``report()``, ``why(feature)``, ``to_frame()`` and ``plot()``.
+    entry_alpha_ : ndarray of shape (n_features,)
+        Only with ``explain=True``: for each feature the largest alpha at
+        which it is nonzero (0 if it never enters before ``alpha``).
+    alphas_ : ndarray of shape (n_alphas,)
+        Only with ``explain=True``: the alphas of the recorded path.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        Only with ``explain=True``: coefficients at ``alphas_``.
 
     See Also
     --------
@@ -455,6 +516,7 @@ class Lasso(ElasticNet):
         random_state=None,
         selection="cyclic",
         penalty_factor=None,
+        explain=False,
     ):
         super().__init__(
             alpha=alpha,
@@ -469,4 +531,5 @@ class Lasso(ElasticNet):
             random_state=random_state,
             selection=selection,
             penalty_factor=penalty_factor,
+            explain=explain,
         )

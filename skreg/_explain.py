@@ -354,7 +354,7 @@ class PathExplanation:
         """
         n = "sum of sample weights" if self._is_weighted else "number of samples"
         lines = [
-            f"Lasso path, {len(self.events)} events from alpha = "
+            f"Regularization path, {len(self.events)} events from alpha = "
             f"{self.alphas_[0]:.6g} down to alpha = {self.alphas_[-1]:.6g} "
             f"(method: {self.method}).",
             "A coefficient stays at zero while its feature's correlation with the",

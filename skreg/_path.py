@@ -474,6 +474,8 @@ def solve_path(
             )
         coefs[:, k] = state.w
         dual_gaps[k] = gap / design.n_samples
-        n_iters.append(epochs)
+        # With nothing to update (all-zero solution) the KKT check over every
+        # feature was the one pass made; count it, as scikit-learn does.
+        n_iters.append(max(epochs, 1))
         previous_alpha = alpha
     return coefs, dual_gaps, n_iters

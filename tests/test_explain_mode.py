@@ -1,0 +1,148 @@
+"""explain=True on Lasso, ElasticNet and AdaptiveLasso."""
+
+import numpy as np
+import pytest
+from sklearn import linear_model as sk
+from sklearn.datasets import load_diabetes
+
+from skreg import AdaptiveLasso, ElasticNet, Lasso
+from skreg._explain import COORDINATE_DESCENT_METHOD
+
+DIABETES_ORDER = [
+    ("bmi", "enter"),
+    ("s5", "enter"),
+    ("bp", "enter"),
+    ("s3", "enter"),
+    ("sex", "enter"),
+    ("s6", "enter"),
+    ("s1", "enter"),
+    ("s4", "enter"),
+    ("s2", "enter"),
+    ("age", "enter"),
+    ("s3", "exit"),
+    ("s3", "enter"),
+]
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    data = load_diabetes(as_frame=True)
+    return data.data, data.target.to_numpy()
+
+
+def _lars_knots(X, y):
+    """scikit-learn's exact lasso knots on centred data (lars_path has no intercept)."""
+    Xc = np.asarray(X) - np.asarray(X).mean(axis=0)
+    alphas, _, coefs = sk.lars_path(Xc, y - y.mean(), method="lasso")
+    return alphas, coefs
+
+
+def test_lasso_explains_the_diabetes_path_like_lars(diabetes):
+    X, y = diabetes
+    ref_alphas, ref_coefs = _lars_knots(X, y)
+    smallest = ref_alphas[-2] * 0.5  # past the last event
+    model = Lasso(alpha=smallest, explain=True, tol=1e-10).fit(X, y)
+    events = [(e.feature, e.event) for e in model.explanation_.events]
+    assert events == DIABETES_ORDER
+    knots = model.alphas_[:-1]  # the last point is the fitted alpha
+    np.testing.assert_allclose(knots, ref_alphas[: knots.size], rtol=1e-8)
+    np.testing.assert_allclose(
+        model.coef_path_[:, :-1], ref_coefs[:, : knots.size], rtol=1e-8, atol=1e-8
+    )
+    # The path ends at the fitted model.
+    np.testing.assert_allclose(model.coef_path_[:, -1], model.coef_, rtol=1e-6)
+    assert model.entry_alpha_[list(X.columns).index("bmi")] == pytest.approx(
+        ref_alphas[0], rel=1e-10
+    )
+
+
+def test_lasso_explain_with_penalty_factors_matches_lars_on_rescaled_columns(
+    diabetes,
+):
+    X, y = diabetes
+    factors = np.linspace(0.5, 2.0, X.shape[1])
+    ref_alphas, _ = _lars_knots(X / factors, y)
+    model = Lasso(alpha=ref_alphas[5] * 0.999, penalty_factor=factors, explain=True)
+    model.fit(X, y)
+    knots = model.alphas_[:-1]
+    np.testing.assert_allclose(knots, ref_alphas[: knots.size], rtol=1e-8)
+    for event in model.explanation_.events:
+        assert event.correlation == pytest.approx(event.penalty, rel=1e-8)
+
+
+def test_elastic_net_events_are_located_to_1e_6(diabetes):
+    X, y = diabetes
+    alpha, l1_ratio = 0.05, 0.6
+    model = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, explain=True).fit(X, y)
+    explanation = model.explanation_
+    assert explanation.method == COORDINATE_DESCENT_METHOD
+    assert len(explanation.events) >= 8
+    names = list(X.columns)
+    for event in explanation.events:
+        j = names.index(event.feature)
+        # Independent fits just above and just below the located alpha.
+        above = (
+            ElasticNet(
+                alpha=event.alpha * (1 + 2e-6),
+                l1_ratio=l1_ratio,
+                tol=1e-14,
+                max_iter=100_000,
+            )
+            .fit(X, y)
+            .coef_[j]
+        )
+        below = (
+            ElasticNet(
+                alpha=event.alpha * (1 - 2e-6),
+                l1_ratio=l1_ratio,
+                tol=1e-14,
+                max_iter=100_000,
+            )
+            .fit(X, y)
+            .coef_[j]
+        )
+        if event.event == "enter":
+            assert above == 0 and below != 0
+        else:
+            assert above != 0 and below == 0
+        # KKT at the event: the correlation with the residual equals the L1 penalty.
+        assert event.correlation == pytest.approx(event.penalty, rel=1e-4)
+
+
+def test_adaptive_lasso_explains_with_its_weights(diabetes):
+    X, y = diabetes
+    model = AdaptiveLasso(alpha=0.5, explain=True).fit(X, y)
+    ref_alphas, _ = _lars_knots(X / model.weights_, y)
+    knots = model.alphas_[:-1]
+    np.testing.assert_allclose(knots, ref_alphas[: knots.size], rtol=1e-8)
+    assert model.entry_alpha_.shape == (X.shape[1],)
+
+
+def test_collinear_features_fall_back_to_bisection():
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 4)
+    X = np.column_stack([X, X[:, 0]])  # an exact duplicate: tied events
+    y = X[:, 0] * 2 + X[:, 1] + 0.1 * rng.randn(40)
+    model = Lasso(alpha=0.05, explain=True).fit(X, y)
+    explanation = model.explanation_
+    assert explanation.method == COORDINATE_DESCENT_METHOD
+    assert "homotopy was not used" in explanation.note
+    for event in explanation.events:
+        assert event.correlation == pytest.approx(event.penalty, rel=1e-4)
+
+
+def test_explain_false_records_nothing_and_multi_target_is_rejected(diabetes):
+    X, y = diabetes
+    model = Lasso(alpha=1.0).fit(X, y)
+    assert not hasattr(model, "explanation_")
+    with pytest.raises(ValueError, match="explain=True explains one target"):
+        Lasso(alpha=1.0, explain=True).fit(X, np.column_stack([y, y]))
+
+
+def test_why_numbers_add_up_on_a_fitted_estimator(diabetes):
+    X, y = diabetes
+    model = Lasso(alpha=0.3, explain=True).fit(X, y)
+    story = model.explanation_.why("s3")
+    assert story.raw_correlation == pytest.approx(
+        story.explained_by_active + story.residual_correlation, abs=1e-9
+    )
