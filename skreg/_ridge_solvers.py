@@ -28,7 +28,7 @@ import warnings
 
 import numpy as np
 from scipy import linalg, optimize, sparse
-from scipy.linalg import blas
+from scipy.linalg import blas, lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
@@ -57,8 +57,10 @@ def _solve_psd(H, B):
 
     Cholesky when ``H`` is positive definite; otherwise the minimum-norm
     solution from an eigendecomposition (eigenvalues below a relative
-    tolerance are treated as zero). Returns ``(x, H_inv)``, ``H_inv`` being the
-    (pseudo-)inverse of ``H`` (needed for the degrees of freedom).
+    tolerance are treated as zero). Returns ``(x, inv_diag, H_pinv)``:
+    ``inv_diag`` is the diagonal of the (pseudo-)inverse of ``H`` (for the
+    degrees of freedom) and ``H_pinv`` the pseudo-inverse when ``H`` was
+    singular, else None.
     """
     try:
         factor = linalg.cho_factor(H, lower=False, check_finite=False)
@@ -66,15 +68,16 @@ def _solve_psd(H, B):
         factor = None
     if factor is not None:
         x = linalg.cho_solve(factor, B, check_finite=False)
-        H_inv = linalg.cho_solve(factor, np.eye(H.shape[0]), check_finite=False)
-        return x, H_inv
+        # H^-1 = R^-1 R^-T: its diagonal is the row norms of R^-1
+        R_inv, _ = lapack.dtrtri(np.triu(factor[0]), lower=0)
+        return x, np.einsum("ij,ij->i", R_inv, R_inv), None
     w, V = linalg.eigh(H, check_finite=False)
     tol = max(w.max(initial=0.0), 0.0) * H.shape[0] * np.finfo(np.float64).eps
     inv_w = np.zeros_like(w)
     keep = w > tol
     inv_w[keep] = 1.0 / w[keep]
-    H_inv = (V * inv_w) @ V.T
-    return H_inv @ B, H_inv
+    H_pinv = (V * inv_w) @ V.T
+    return H_pinv @ B, np.diag(H_pinv).copy(), H_pinv
 
 
 def _orthonormal_basis(Z):
@@ -239,9 +242,13 @@ def solve_primal(design, Y, alphas, penalty_factor):
     for alpha, targets in _alpha_groups(alphas):
         H = G.copy()
         H.flat[:: n_features + 1] += alpha * penalty_factor
-        solution, H_inv = _solve_psd(H, XtY[:, targets])
+        solution, inv_diag, H_pinv = _solve_psd(H, XtY[:, targets])
         coef[targets] = solution.T
-        dof[targets] = np.sum(H_inv * G)
+        if H_pinv is None:
+            # trace(H^-1 G) = trace(I - H^-1 D)
+            dof[targets] = n_features - np.sum(alpha * penalty_factor * inv_diag)
+        else:
+            dof[targets] = np.sum(H_pinv * G)
     return coef, dof
 
 
@@ -310,22 +317,22 @@ def solve_dual(design, Y, alphas, penalty_factor, *, overwrite=False):
         Yt = Y[:, targets]
         if not has_penalty:
             # alpha = 0 or every factor 0: minimum-norm least squares.
-            a, K_pinv = _solve_psd(K, Yt)
+            a, _, K_pinv = _solve_psd(K, Yt)
             coef[targets] = design.rmatmat(a).T
-            dof[targets] = np.sum(K_pinv * K)
+            dof[targets] = n_samples if K_pinv is None else np.sum(K_pinv * K)
             continue
         penalized, unpenalized, scale, scaled, z_basis = parts
         Q = z_basis[0]
         MY = Yt - Q @ (Q.T @ Yt)
         H = K / alpha
         H.flat[:: n_samples + 1] += 1.0
-        a, H_inv = _solve_psd(H, MY)
+        a, inv_diag, _ = _solve_psd(H, MY)
         c = scaled.rmatmat(a) / alpha
         coef[targets] = (c * scale[:, None]).T
         if unpenalized.size:
             residual = Yt - scaled.matmat(c)
             coef[np.ix_(targets, unpenalized)] = _unpenalized_coef(z_basis, residual).T
-        dof[targets] = Q.shape[1] + n_samples - np.trace(H_inv)
+        dof[targets] = Q.shape[1] + n_samples - np.sum(inv_diag)
     return coef, dof
 
 
