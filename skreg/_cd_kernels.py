@@ -454,3 +454,38 @@ def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
             dot += X_data[p] * R[X_indices[p]]
         out[j] = dot - means[j] * vR
     return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_subset_dense(X, R, v, means, features):
+    """``z_j' R`` for the listed columns of dense ``X`` only."""
+    n_samples = X.shape[0]
+    vR = 0.0
+    for i in range(n_samples):
+        vR += v[i] * R[i]
+    out = np.empty(features.shape[0])
+    for k in range(features.shape[0]):
+        j = features[k]
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[k] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_subset_sparse(
+    X_data, X_indices, X_indptr, R, v, means, features
+):
+    """``z_j' R`` for the listed columns of CSC ``X`` only."""
+    vR = 0.0
+    for i in range(R.shape[0]):
+        vR += v[i] * R[i]
+    out = np.empty(features.shape[0])
+    for k in range(features.shape[0]):
+        j = features[k]
+        dot = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            dot += X_data[p] * R[X_indices[p]]
+        out[k] = dot - means[j] * vR
+    return out

@@ -91,6 +91,23 @@ class Design:
             )
         return kernels.centred_correlations_dense(self.X, R, self.v, self.means)
 
+    def correlations_of(self, R, features):
+        """``Z' R`` for the listed features only."""
+        features = np.asarray(features, dtype=np.intp)
+        if self.is_sparse:
+            return kernels.centred_correlations_subset_sparse(
+                self.X.data,
+                self.X.indices,
+                self.X.indptr,
+                R,
+                self.v,
+                self.means,
+                features,
+            )
+        return kernels.centred_correlations_subset_dense(
+            self.X, R, self.v, self.means, features
+        )
+
     def residual_part(self, w):
         """``Q = y - X w`` for the stored (uncentred) ``X``, float64."""
         nonzero = np.flatnonzero(w)
@@ -325,9 +342,22 @@ def _kernel_solve(design, state, l1, l2, working_set, solver_options):
 
 
 class _SolverState:
-    """Coefficients and residual carried from one alpha to the next."""
+    """Coefficients, residual and correlation bounds carried along the path.
+
+    A full pass ``Z' R`` over every feature costs as much as an epoch on all of
+    them, while the working set is usually small. So exact correlations are
+    computed only where they can matter: for a reference residual ``R_ref``
+    with known ``Z' R_ref``, every feature satisfies
+    ``|z_j' R| <= |z_j' R_ref| + ||z_j|| ||R - R_ref||``, and a feature whose
+    bound stays below its threshold needs no dot product at all.
+    """
+
+    # Above this share of features needing an exact correlation, one full pass
+    # is cheaper: it becomes the new reference.
+    _REFRESH_SHARE = 0.2
 
     def __init__(self, design, w, gram=None, Zy=None):
+        self.design = design
         self.w = w
         self.gram = gram
         self.Zy = Zy
@@ -335,24 +365,61 @@ class _SolverState:
         if gram is None:
             self.Q = design.residual_part(w)
             self.H = None
+            self._column_norms = np.sqrt(design.norms2)
+            self._reference_residual = None
+            self._reference_correlations = None
         else:
             self.Q = None
             self.H = Zy - gram @ w
 
-    def correlations(self, design):
-        """``Z' R`` at the current coefficients, for every feature."""
-        if self.gram is not None:
-            return self.H.copy()
-        R = self.Q + (design.means @ self.w) * design.v
-        return design.correlations(R)
+    def residual(self):
+        """``R = y - Z w`` at the current coefficients (dense/sparse only)."""
+        return self.Q + (self.design.means @ self.w) * self.design.v
 
-    def residual_products(self, design):
+    def correlations_of(self, features):
+        """Exact ``Z' R`` for the listed features."""
+        if self.gram is not None:
+            return self.H[features]
+        return self.design.correlations_of(self.residual(), features)
+
+    def correlations_above(self, thresholds, candidates, positive):
+        """Candidates whose pull may exceed ``thresholds``, with exact ``z_j' R``.
+
+        Returns a superset, among ``candidates``, of the features whose pull
+        (``z_j' R``, absolute unless ``positive``) exceeds its threshold, and
+        their exact correlations; every other candidate is certified below.
+        """
+        if self.gram is not None:
+            features = np.flatnonzero(candidates)
+            return features, self.H[features]
+        R = self.residual()
+        if self._reference_residual is None:
+            self._refresh(R)
+        drift = float(np.linalg.norm(R - self._reference_residual))
+        reference = self._reference_correlations
+        bound = reference if positive else np.abs(reference)
+        bound = bound + self._column_norms * drift
+        maybe = candidates & (bound > thresholds)
+        if drift > 0 and maybe.sum() > self._REFRESH_SHARE * maybe.size:
+            self._refresh(R)
+            reference = self._reference_correlations
+            pulls = reference if positive else np.abs(reference)
+            features = np.flatnonzero(candidates & (pulls > thresholds))
+            return features, reference[features]
+        features = np.flatnonzero(maybe)
+        return features, self.design.correlations_of(R, features)
+
+    def _refresh(self, R):
+        self._reference_residual = R.copy()
+        self._reference_correlations = self.design.correlations(R)
+
+    def residual_products(self):
         """``R' R`` and ``R' y`` at the current coefficients."""
         if self.gram is not None:
             wZy = self.w @ self.Zy
             return max(self.yy - wZy - self.w @ self.H, 0.0), self.yy - wZy
-        R = self.Q + (design.means @ self.w) * design.v
-        return float(R @ R), float(R @ design.y)
+        R = self.residual()
+        return float(R @ R), float(R @ self.design.y)
 
 
 def solve_path(
@@ -437,14 +504,17 @@ def solve_path(
     previous_alpha = None
     for k, alpha in enumerate(alphas):
         l1, l2 = penalty_vectors(alpha, penalty_factor, l1_ratio, design.n_samples)
-        correlations = state.correlations(design)
-        pulls = correlations if positive else np.abs(correlations)
-        if previous_alpha is None or previous_alpha <= alpha:
+        if previous_alpha is None or previous_alpha <= alpha or alpha == 0:
             threshold = l1
         else:
             # Sequential strong rule (Tibshirani et al., 2012).
-            threshold = l1 * (2.0 - previous_alpha / alpha) if alpha > 0 else l1
-        in_set = usable & ((state.w != 0) | unpenalized | (pulls > threshold))
+            threshold = l1 * (2.0 - previous_alpha / alpha)
+        in_set = usable & ((state.w != 0) | unpenalized)
+        features, correlations = state.correlations_above(
+            threshold, usable & ~in_set, positive
+        )
+        pulls = correlations if positive else np.abs(correlations)
+        in_set[features[pulls > threshold[features]]] = True
         epochs = 0
         while True:
             working_set = np.flatnonzero(in_set)
@@ -452,16 +522,25 @@ def solve_path(
                 options["epochs_left"] = max_iter - epochs
                 _, n_epochs = _kernel_solve(design, state, l1, l2, working_set, options)
                 epochs += n_epochs
-                correlations = state.correlations(design)
+            kkt_bound = l1 * (1.0 + _KKT_SLACK)
+            features, correlations = state.correlations_above(
+                kkt_bound, usable & ~in_set, positive
+            )
             pulls = correlations if positive else np.abs(correlations)
-            violators = usable & ~in_set & (pulls > l1 * (1.0 + _KKT_SLACK))
-            if not violators.any() or epochs >= max_iter:
+            violators = features[pulls > kkt_bound[features]]
+            if violators.size == 0 or epochs >= max_iter:
                 break
-            in_set |= violators
-        everything = np.flatnonzero(usable)
-        RR, Ry = state.residual_products(design)
+            in_set[violators] = True
+        # The gap needs exact correlations only for the working set and the
+        # features that might violate their constraint; the rest are feasible.
+        working_set = np.flatnonzero(in_set)
+        relevant = np.concatenate([working_set, features])
+        relevant_correlations = np.concatenate(
+            [state.correlations_of(working_set), correlations]
+        )
+        RR, Ry = state.residual_products()
         gap = kernels.duality_gap(
-            correlations[everything], state.w, l1, l2, everything, positive, RR, Ry
+            relevant_correlations, state.w, l1, l2, relevant, positive, RR, Ry
         )
         if warn and gap > gap_tol:
             warnings.warn(
