@@ -1,0 +1,124 @@
+"""Equal-accuracy timing: find each solver's loosest tol, then time it.
+
+For one task and one solver, scan a geometric ladder of the solver's own
+``tol`` values, loosest first; at each, solve once and measure both criteria
+(``_criteria``) at every alpha. The first tol that meets a criterion at every
+alpha is that solver's tol for the criterion. The reported time is the median
+of ``repeats`` runs at that tol (the scan's run counts as the first).
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from _criteria import primal_objectives, relative_gaps, relative_suboptimality
+from _peers import NotInstalled, solve, warm_up
+
+TARGET = 1e-6
+REFERENCE_TOL = 1e-14
+
+
+def tol_ladder(quick):
+    """1e-2, 3e-3, 1e-3, ... 1e-14 (quick: 1e-2, 1e-3, ... 1e-14)."""
+    ladder = []
+    for exponent in range(2, 15):
+        ladder.append(10.0**-exponent)
+        if not quick and exponent < 14:
+            ladder.append(10.0**-exponent * 0.3)
+    return ladder
+
+
+@dataclass
+class Outcome:
+    """What one solver achieved on one task, per criterion."""
+
+    name: str
+    status: str = "ok"  # "ok", "not installed", "error: ..."
+    tol: dict = field(default_factory=dict)  # criterion -> tol or None
+    seconds: dict = field(default_factory=dict)  # criterion -> median seconds
+    worst: dict = field(default_factory=dict)  # criterion -> worst value at tol
+    scanned: list = field(default_factory=list)  # (tol, worst gap, worst subopt)
+
+
+_REFERENCE_CACHE = {}
+
+
+def reference_objectives(task):
+    """P* at every alpha from tight solves, cached per task in memory.
+
+    skreg at tol=1e-14 first; if its certified relative gap is above 1e-10
+    somewhere, scikit-learn at 1e-14 too, keeping the smaller objective per
+    alpha. Returns (P*, worst relative gap of the chosen reference).
+    """
+    key = (task.key, task.alphas.tobytes())
+    if key in _REFERENCE_CACHE:
+        return _REFERENCE_CACHE[key]
+    X, y, alphas = task.X, task.y, task.alphas
+    best, best_gap = None, None
+    for name in ("skreg", "scikit-learn"):
+        coefs = solve(name, X, y, alphas, REFERENCE_TOL, task.mode)
+        objectives = primal_objectives(X, y, coefs, alphas)
+        gaps = relative_gaps(X, y, coefs, alphas)
+        if best is None:
+            best, best_gap = objectives, gaps
+        else:
+            better = objectives < best
+            best = np.where(better, objectives, best)
+            best_gap = np.where(better, gaps, best_gap)
+        if np.nanmax(best_gap) <= 1e-10:
+            break
+    _REFERENCE_CACHE[key] = (best, float(np.nanmax(best_gap)))
+    return _REFERENCE_CACHE[key]
+
+
+def _timed(name, task, tol):
+    start = time.perf_counter()
+    coefs = solve(name, task.X, task.y, task.alphas, tol, task.mode)
+    return time.perf_counter() - start, coefs
+
+
+def _worst(values):
+    values = np.asarray(values, dtype=np.float64)
+    return np.inf if np.isnan(values).any() else float(values.max())
+
+
+def measure(name, task, ladder, repeats, max_seconds, log=print):
+    """Scan ``ladder`` for ``name`` on ``task`` and time it at the tols found."""
+    outcome = Outcome(name)
+    try:
+        warm_up(name, task.X, task.y, task.mode)
+    except NotInstalled:
+        outcome.status = "not installed"
+        return outcome
+    optimal, _ = reference_objectives(task)
+    first_times = {}
+    for tol in ladder:
+        try:
+            seconds, coefs = _timed(name, task, tol)
+        except Exception as error:  # a peer failing must not stop the run
+            outcome.status = f"error: {type(error).__name__}: {error}"[:120]
+            break
+        gap = _worst(relative_gaps(task.X, task.y, coefs, task.alphas))
+        subopt = _worst(
+            relative_suboptimality(task.X, task.y, coefs, task.alphas, optimal)
+        )
+        outcome.scanned.append((tol, gap, subopt))
+        log(
+            f"    {name:<32} tol={tol:.0e} {seconds:8.4f}s "
+            f"gap={gap:.1e} sub={subopt:.1e}"
+        )
+        for criterion, value in (("gap", gap), ("subopt", subopt)):
+            if criterion not in outcome.tol and value <= TARGET:
+                outcome.tol[criterion] = tol
+                outcome.worst[criterion] = value
+                first_times[tol] = seconds
+        if len(outcome.tol) == 2 or seconds > max_seconds:
+            break
+    timed = {}
+    for criterion, tol in outcome.tol.items():
+        if tol not in timed:
+            times = [first_times[tol]]
+            times += [_timed(name, task, tol)[0] for _ in range(repeats - 1)]
+            timed[tol] = float(np.median(times))
+        outcome.seconds[criterion] = timed[tol]
+    return outcome

@@ -1,0 +1,156 @@
+"""skreg against scikit-learn, skglm, celer and glmnet at equal accuracy (issue 7).
+
+Problems (see benchmarks/README.md): (1) lasso path, dense 500 x 5000;
+(2) one fit, dense 10000 x 1000; (3) one fit and a path, sparse 20000 x 20000;
+(4) the path of (1) on a correlated design; (5) n >> p, 100000 x 100 (Gram
+mode); (6) first fit in a fresh process; (7) peak memory of a dense fit.
+
+Each solver runs at the loosest of its own tol values that brings the relative
+duality gap, and separately the relative suboptimality, to <= 1e-6 at every
+alpha (one common formula for all solvers: benchmarks/_criteria.py); times are
+medians of repeats at that tol.
+
+Run: ``python benchmarks/run.py [--quick] [--problems 1,2,...] [--out FILE]``
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _fresh import fresh_process_table  # noqa: E402
+from _memory import memory_table  # noqa: E402
+from _peers import package_of, versions  # noqa: E402
+from _problems import make_tasks  # noqa: E402
+from _timing import TARGET, measure, reference_objectives, tol_ladder  # noqa: E402
+
+CRITERIA = (("gap", "rel. duality gap"), ("subopt", "rel. suboptimality"))
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def _ratio(numerator, denominator):
+    if numerator is None or denominator is None:
+        return "-"
+    return f"{numerator / denominator:.2f}"
+
+
+def _cell(outcome, criterion):
+    if outcome.status != "ok":
+        return [outcome.status, "-"]
+    if criterion not in outcome.tol:
+        tightest = outcome.scanned[-1][0] if outcome.scanned else None
+        return [f"not met down to tol={tightest:.0e}", "-"]
+    return [f"{outcome.tol[criterion]:.0e}", f"{outcome.seconds[criterion]:.4f}"]
+
+
+def task_table(task, outcomes, reference_gap):
+    """Markdown table of one task: tol, median time and ratios per criterion."""
+    skreg = outcomes[0]
+    lines = [f"### {task.title}", ""]
+    header = ["solver"]
+    for _, label in CRITERIA:
+        header += [f"tol for {label} <= {TARGET:.0e}", "time (s)", "skreg / solver"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for outcome in outcomes:
+        row = [outcome.name]
+        for criterion, _ in CRITERIA:
+            row += _cell(outcome, criterion)
+            row.append(
+                _ratio(skreg.seconds.get(criterion), outcome.seconds.get(criterion))
+            )
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    for criterion, label in CRITERIA:
+        peers = [
+            o
+            for o in outcomes
+            if package_of(o.name) != "skreg" and criterion in o.seconds
+        ]
+        if not peers or criterion not in skreg.seconds:
+            lines.append(f"- skreg / fastest peer ({label}): -")
+            continue
+        fastest = min(peers, key=lambda o: o.seconds[criterion])
+        ratio = skreg.seconds[criterion] / fastest.seconds[criterion]
+        lines.append(
+            f"- skreg / fastest peer ({label}): **{ratio:.2f}** ({fastest.name})"
+        )
+    lines.append(
+        f"- reference P*: tight solve at tol=1e-14, certified rel. gap "
+        f"<= {reference_gap:.1e}"
+    )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def header(args, started):
+    found = versions()
+    lines = [
+        "# skreg benchmark results (issue 7)",
+        "",
+        f"- date: {started:%Y-%m-%d %H:%M}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}",
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in found.items()),
+        "- command: `python benchmarks/run.py "
+        + " ".join(sys.argv[1:])
+        + "`"
+        + (" (quick: 3 repeats, decade tol ladder)" if args.quick else ""),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and tols")
+    parser.add_argument(
+        "--problems", default="1,2,3,4,5,6,7", help="comma-separated, e.g. 1,4"
+    )
+    parser.add_argument("--out", default=None, help="markdown file to write")
+    parser.add_argument("--repeats", type=int, default=None)
+    args = parser.parse_args(argv)
+    problems = {int(p) for p in args.problems.split(",") if p.strip()}
+    repeats = args.repeats or (3 if args.quick else 5)
+    ladder = tol_ladder(args.quick)
+    max_seconds = 10.0 if args.quick else 60.0
+    started = datetime.datetime.now()
+    clock = time.perf_counter()
+
+    sections = [header(args, started)]
+    for task in make_tasks(problems, quick=args.quick):
+        log(f"== {task.title}")
+        _, reference_gap = reference_objectives(task)
+        outcomes = [
+            measure(name, task, ladder, repeats, max_seconds, log=log)
+            for name in task.solvers
+        ]
+        sections.append(task_table(task, outcomes, reference_gap))
+        log(sections[-1])
+    if 6 in problems:
+        log("== (6) first fit in a fresh process")
+        sections.append(fresh_process_table(quick=args.quick, log=log))
+        log(sections[-1])
+    if 7 in problems:
+        log("== (7) peak memory of a dense fit")
+        sections.append(memory_table(quick=args.quick, log=log))
+        log(sections[-1])
+    sections.append(f"Total run time: {time.perf_counter() - clock:.0f} s.\n")
+    report = "\n".join(sections)
+    print(report)
+    if args.out:
+        with open(args.out, "w") as handle:
+            handle.write(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
