@@ -131,11 +131,12 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
     fit_intercept : bool, default=True
         Whether to fit an intercept. X and y are centred implicitly: X is
         never copied or modified to do so.
-    precompute : bool or array-like of shape (n_features, n_features), \
+    precompute : "auto", bool or array-like of shape (n_features, n_features), \
             default=False
         Whether to run coordinate descent on the precomputed Gram matrix
         ``X'X`` (fast when ``n_samples >> n_features``); the matrix itself can
-        be passed. Ignored for sparse input.
+        be passed. ``"auto"`` (a skreg addition) uses it when
+        ``n_samples > n_features``. Ignored for sparse input.
     max_iter : int, default=1000
         Maximum number of passes over the features.
     copy_X : bool, default=True
@@ -221,7 +222,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "fit_intercept": ["boolean"],
-        "precompute": ["boolean", "array-like"],
+        "precompute": [StrOptions({"auto"}), "boolean", "array-like"],
         "max_iter": [Interval(Integral, 1, None, closed="left"), None],
         "copy_X": ["boolean"],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -416,9 +417,10 @@ class Lasso(ElasticNet):
         Constant that multiplies the L1 term.
     fit_intercept : bool, default=True
         Whether to fit an intercept (X and y are centred implicitly).
-    precompute : bool or array-like of shape (n_features, n_features), \
+    precompute : "auto", bool or array-like of shape (n_features, n_features), \
             default=False
-        Whether to use a precomputed Gram matrix ``X'X``.
+        Whether to use a precomputed Gram matrix ``X'X`` (``"auto"``: when
+        ``n_samples > n_features``, fast for ``n_samples >> n_features``).
     copy_X : bool, default=True
         Kept for compatibility with scikit-learn: skreg never modifies X.
     max_iter : int, default=1000
