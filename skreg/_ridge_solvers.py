@@ -28,7 +28,6 @@ import warnings
 
 import numpy as np
 from scipy import linalg, optimize, sparse
-from scipy.linalg import blas, lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
@@ -38,18 +37,14 @@ _DOF_MAX_DIM = 2000
 
 
 def _symmetric_product(A, *, transpose):
-    """Return ``A' A`` (``transpose=True``) or ``A A'`` in float64 via BLAS syrk."""
-    syrk = blas.dsyrk if A.dtype == np.float64 else blas.ssyrk
-    # syrk computes a a' (trans=0) or a' a (trans=1); feed it the Fortran-ordered
-    # view so that f2py does not copy the matrix.
-    if A.flags.f_contiguous:
-        G = syrk(1.0, A, trans=int(transpose))
-    else:
-        A = np.ascontiguousarray(A)
-        G = syrk(1.0, A.T, trans=int(not transpose))
-    G = np.asarray(G, dtype=np.float64)
-    upper = np.triu(G, 1)
-    return np.triu(G) + upper.T
+    """Return ``A' A`` (``transpose=True``) or ``A A'`` as float64.
+
+    NumPy recognises the product of a matrix with its own transpose and calls
+    BLAS syrk; staying in NumPy's BLAS (as scikit-learn does) also avoids two
+    BLAS thread pools competing for the cores.
+    """
+    G = A.T @ A if transpose else A @ A.T
+    return np.asarray(G, dtype=np.float64)
 
 
 def _solve_psd(H, B):
@@ -62,15 +57,17 @@ def _solve_psd(H, B):
     degrees of freedom) and ``H_pinv`` the pseudo-inverse when ``H`` was
     singular, else None.
     """
+    # NumPy's LAPACK rather than SciPy's: the Gram matrix came from NumPy's
+    # BLAS, and switching thread pools costs more than this p^3 step.
     try:
-        factor = linalg.cho_factor(H, lower=False, check_finite=False)
-    except linalg.LinAlgError:
-        factor = None
-    if factor is not None:
-        x = linalg.cho_solve(factor, B, check_finite=False)
-        # H^-1 = R^-1 R^-T: its diagonal is the row norms of R^-1
-        R_inv, _ = lapack.dtrtri(np.triu(factor[0]), lower=0)
-        return x, np.einsum("ij,ij->i", R_inv, R_inv), None
+        L = np.linalg.cholesky(H)
+    except np.linalg.LinAlgError:
+        L = None
+    if L is not None:
+        # H^-1 = L^-T L^-1: its diagonal is the column norms of L^-1
+        L_inv = np.linalg.inv(L)
+        x = L_inv.T @ (L_inv @ B)
+        return x, np.einsum("ij,ij->j", L_inv, L_inv), None
     w, V = linalg.eigh(H, check_finite=False)
     tol = max(w.max(initial=0.0), 0.0) * H.shape[0] * np.finfo(np.float64).eps
     inv_w = np.zeros_like(w)
