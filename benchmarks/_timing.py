@@ -34,6 +34,8 @@ class Outcome:
 
     name: str
     status: str = "ok"  # "ok", "not installed", "error: ..."
+    stopped: str = ""  # why the scan stopped before meeting both criteria
+    single_run: bool = False  # timed from one run (quick mode, slow run)
     tol: dict = field(default_factory=dict)  # criterion -> tol or None
     seconds: dict = field(default_factory=dict)  # criterion -> median seconds
     worst: dict = field(default_factory=dict)  # criterion -> worst value at tol
@@ -82,8 +84,13 @@ def _worst(values):
     return np.inf if np.isnan(values).any() else float(values.max())
 
 
-def measure(name, task, ladder, repeats, max_seconds, log=print):
-    """Scan ``ladder`` for ``name`` on ``task`` and time it at the tols found."""
+def measure(name, task, ladder, repeats, max_seconds, log=print, single_above=None):
+    """Scan ``ladder`` for ``name`` on ``task`` and time it at the tols found.
+
+    The scan stops when both criteria are met, or after a run longer than
+    ``max_seconds``. A run longer than ``single_above`` seconds is not
+    repeated (quick mode: its ratio is clear from one run).
+    """
     outcome = Outcome(name)
     try:
         warm_up(name, task.X, task.y, task.mode)
@@ -112,13 +119,19 @@ def measure(name, task, ladder, repeats, max_seconds, log=print):
                 outcome.tol[criterion] = tol
                 outcome.worst[criterion] = value
                 first_times[tol] = seconds
-        if len(outcome.tol) == 2 or seconds > max_seconds:
+        if len(outcome.tol) == 2:
+            break
+        if seconds > max_seconds:
+            outcome.stopped = f"stopped: {seconds:.0f} s per run at tol={tol:.0e}"
             break
     timed = {}
     for criterion, tol in outcome.tol.items():
         if tol not in timed:
             times = [first_times[tol]]
-            times += [_timed(name, task, tol)[0] for _ in range(repeats - 1)]
+            if single_above is not None and times[0] > single_above:
+                outcome.single_run = True
+            else:
+                times += [_timed(name, task, tol)[0] for _ in range(repeats - 1)]
             timed[tol] = float(np.median(times))
         outcome.seconds[criterion] = timed[tol]
     return outcome
