@@ -28,6 +28,7 @@ from scipy import linalg, optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
 
 from . import _cd_kernels as kernels
+from ._bounds import CorrelationBounds
 
 # Relative slack on the KKT check, so that a feature sitting exactly on its
 # penalty (up to rounding) does not bounce in and out of the working set.
@@ -342,19 +343,7 @@ def _kernel_solve(design, state, l1, l2, working_set, solver_options):
 
 
 class _SolverState:
-    """Coefficients, residual and correlation bounds carried along the path.
-
-    A full pass ``Z' R`` over every feature costs as much as an epoch on all of
-    them, while the working set is usually small. So exact correlations are
-    computed only where they can matter: for a reference residual ``R_ref``
-    with known ``Z' R_ref``, every feature satisfies
-    ``|z_j' R| <= |z_j' R_ref| + ||z_j|| ||R - R_ref||``, and a feature whose
-    bound stays below its threshold needs no dot product at all.
-    """
-
-    # Above this share of features needing an exact correlation, one full pass
-    # is cheaper: it becomes the new reference.
-    _REFRESH_SHARE = 0.2
+    """Coefficients, residual and correlation bounds carried along the path."""
 
     def __init__(self, design, w, gram=None, Zy=None):
         self.design = design
@@ -365,9 +354,7 @@ class _SolverState:
         if gram is None:
             self.Q = design.residual_part(w)
             self.H = None
-            self._column_norms = np.sqrt(design.norms2)
-            self._reference_residual = None
-            self._reference_correlations = None
+            self._bounds = CorrelationBounds(design)
         else:
             self.Q = None
             self.H = Zy - gram @ w
@@ -387,31 +374,13 @@ class _SolverState:
 
         Returns a superset, among ``candidates``, of the features whose pull
         (``z_j' R``, absolute unless ``positive``) exceeds its threshold, and
-        their exact correlations; every other candidate is certified below.
+        their exact correlations; every other candidate is certified below
+        (see :class:`~skreg._bounds.CorrelationBounds`).
         """
         if self.gram is not None:
             features = np.flatnonzero(candidates)
             return features, self.H[features]
-        R = self.residual()
-        if self._reference_residual is None:
-            self._refresh(R)
-        drift = float(np.linalg.norm(R - self._reference_residual))
-        reference = self._reference_correlations
-        bound = reference if positive else np.abs(reference)
-        bound = bound + self._column_norms * drift
-        maybe = candidates & (bound > thresholds)
-        if drift > 0 and maybe.sum() > self._REFRESH_SHARE * maybe.size:
-            self._refresh(R)
-            reference = self._reference_correlations
-            pulls = reference if positive else np.abs(reference)
-            features = np.flatnonzero(candidates & (pulls > thresholds))
-            return features, reference[features]
-        features = np.flatnonzero(maybe)
-        return features, self.design.correlations_of(R, features)
-
-    def _refresh(self, R):
-        self._reference_residual = R.copy()
-        self._reference_correlations = self.design.correlations(R)
+        return self._bounds.above(self.residual(), thresholds, candidates, positive)
 
     def residual_products(self):
         """``R' R`` and ``R' y`` at the current coefficients."""
