@@ -347,3 +347,35 @@ def test_ridgecv_float32_and_all_unpenalized():
     ols = linear_model.LinearRegression().fit(X, y)
     assert rel_err(reg.coef_, ols.coef_) < 1e-10
     assert reg.alpha_ == ALPHAS[0]
+
+
+def test_ridge_large_sparse_uses_cg_without_densifying(monkeypatch):
+    """Sparse X with both sides > 2000: 'auto' is CG on matrix-vector products."""
+    from scipy.sparse.linalg import spsolve
+
+    from skreg import _ridge_solvers
+
+    X = sp.random(2600, 2100, density=0.002, format="csr", random_state=0)
+    rng = np.random.RandomState(0)
+    y = X @ rng.randn(2100) + rng.randn(2600)
+    pf = np.r_[0.0, np.full(2099, 0.5)]
+    # exact reference without intercept: the normal equations stay sparse
+    expected = spsolve((X.T @ X + sp.diags(0.5 * pf)).tocsc(), X.T @ y)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the iterative solver formed a dense matrix")
+
+    for method in ["toarray", "gram", "kernel"]:
+        monkeypatch.setattr(_ridge_solvers._CentredDesign, method, refuse)
+    fits = {}
+    for fit_intercept in [False, True]:
+        reg = Ridge(0.5, penalty_factor=pf, tol=1e-12, fit_intercept=fit_intercept)
+        fits[fit_intercept] = reg.fit(X, y)
+        assert reg.solver_ == "sparse_cg"
+        assert reg.n_iter_[0] > 1
+        assert np.isnan(reg.dof_)
+    assert rel_err(fits[False].coef_, expected) < 1e-8
+    # with the intercept (implicit centring), CG and LSQR agree
+    lsqr = Ridge(0.5, penalty_factor=pf, solver="lsqr", tol=1e-14).fit(X, y)
+    assert rel_err(fits[True].coef_, lsqr.coef_) < 1e-7
+    assert_allclose(fits[True].intercept_, lsqr.intercept_, rtol=1e-7)
