@@ -5,8 +5,10 @@ penalty (some factors 0) against scikit-learn's ``Ridge`` with one penalty, on a
 tall (n=20000, p=500) and a wide (n=500, p=20000) dense problem, and skreg's
 ``RidgeCV`` (13 alphas, leave-one-out) against scikit-learn's ``RidgeCV`` on the
 same shapes. Both sides solve exactly (scikit-learn's default 'auto' is
-'cholesky' on dense data), so the times compare equal-accuracy fits. Prints a
-markdown table; ratio = skreg time / scikit-learn time (< 1: skreg is faster).
+'cholesky' on dense data), so the times compare equal-accuracy fits. One more
+row, for information, fits a sparse X (1% density): there scikit-learn's 'auto'
+is 'sparse_cg' (tol 1e-4) while skreg's is exact. Prints a markdown table;
+ratio = skreg time / scikit-learn time (< 1: skreg is faster).
 
 Run: ``python benchmarks/bench_ridge.py [--repeats 5]``
 """
@@ -16,6 +18,7 @@ import statistics
 import time
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import linear_model
 
 from skreg import Ridge, RidgeCV
@@ -71,6 +74,18 @@ def main():
                 [make_sklearn, make_skreg], X, y, args.repeats
             )
             rows.append((name, shape, t_sklearn, t_skreg))
+
+    rng = np.random.RandomState(1)
+    X = sp.random(20000, 500, density=0.01, format="csr", random_state=rng)
+    y = X @ rng.randn(500) + rng.randn(20000)
+    pf = make_problem(10, 500)[2]
+    t_sklearn, t_skreg = median_times(
+        [lambda: linear_model.Ridge(alpha=1.0), lambda: Ridge(1.0, penalty_factor=pf)],
+        X,
+        y,
+        args.repeats,
+    )
+    rows.append(("Ridge(alpha=1), sparse 1%", "n=20000, p=500", t_sklearn, t_skreg))
 
     print(f"median of {args.repeats} fits; skreg with penalty_factor (5 zeros), ")
     print("scikit-learn without; ratio = skreg / scikit-learn\n")
