@@ -47,6 +47,26 @@ def is_installed(name):
     return True
 
 
+def preload():
+    """Import every installed solver (and the BLAS libraries they load).
+
+    threadpoolctl only limits libraries already loaded, so this must run
+    before the BLAS thread limit is set.
+    """
+    import scipy.linalg  # noqa: F401  (scipy's own BLAS)
+
+    for module, _ in PACKAGES.values():
+        try:
+            import_module(module)
+        except ImportError:
+            pass
+    for module in ("sklearn.linear_model", "glmnet._glmnet", "celer.homotopy"):
+        try:
+            import_module(module)
+        except ImportError:
+            pass
+
+
 def versions():
     """Installed versions of the solvers and of the numeric stack."""
     names = [dist for _, dist in PACKAGES.values()] + ["numba", "numpy", "scipy"]

@@ -84,12 +84,17 @@ def _worst(values):
     return np.inf if np.isnan(values).any() else float(values.max())
 
 
-def measure(name, task, ladder, repeats, max_seconds, log=print, single_above=None):
-    """Scan ``ladder`` for ``name`` on ``task`` and time it at the tols found.
+def measure(
+    name, task, ladder, repeats, max_seconds, log=print, single_above=None, stride=2
+):
+    """Find ``name``'s loosest tol per criterion on ``task``, then time it there.
 
-    The scan stops when both criteria are met, or after a run longer than
-    ``max_seconds``. A run longer than ``single_above`` seconds is not
-    repeated (quick mode: its ratio is clear from one run).
+    The ladder is walked loosest first in steps of ``stride`` rungs; once a
+    criterion is met, the rungs skipped just before are tried, loosest first.
+    When accuracy is monotone in tol this gives the rung-by-rung answer with
+    fewer solves. The walk stops when both criteria are met, or after a run
+    longer than ``max_seconds``. A run longer than ``single_above`` seconds is
+    not repeated (quick mode: its ratio is clear from one run).
     """
     outcome = Outcome(name)
     try:
@@ -98,36 +103,60 @@ def measure(name, task, ladder, repeats, max_seconds, log=print, single_above=No
         outcome.status = "not installed"
         return outcome
     optimal, _ = reference_objectives(task)
-    first_times = {}
-    for tol in ladder:
-        try:
+    results = {}  # rung index -> (seconds, gap, subopt)
+
+    def evaluate(index):
+        if index not in results:
+            tol = ladder[index]
             seconds, coefs = _timed(name, task, tol)
-        except Exception as error:  # a peer failing must not stop the run
-            outcome.status = f"error: {type(error).__name__}: {error}"[:120]
-            break
-        gap = _worst(relative_gaps(task.X, task.y, coefs, task.alphas))
-        subopt = _worst(
-            relative_suboptimality(task.X, task.y, coefs, task.alphas, optimal)
-        )
-        outcome.scanned.append((tol, gap, subopt))
-        log(
-            f"    {name:<32} tol={tol:.0e} {seconds:8.4f}s "
-            f"gap={gap:.1e} sub={subopt:.1e}"
-        )
-        for criterion, value in (("gap", gap), ("subopt", subopt)):
-            if criterion not in outcome.tol and value <= TARGET:
-                outcome.tol[criterion] = tol
-                outcome.worst[criterion] = value
-                first_times[tol] = seconds
-        if len(outcome.tol) == 2:
-            break
-        if seconds > max_seconds:
-            outcome.stopped = f"stopped: {seconds:.0f} s per run at tol={tol:.0e}"
-            break
+            gap = _worst(relative_gaps(task.X, task.y, coefs, task.alphas))
+            subopt = _worst(
+                relative_suboptimality(task.X, task.y, coefs, task.alphas, optimal)
+            )
+            results[index] = (seconds, gap, subopt)
+            outcome.scanned.append((tol, gap, subopt))
+            log(
+                f"    {name:<32} tol={tol:.0e} {seconds:8.4f}s "
+                f"gap={gap:.1e} sub={subopt:.1e}"
+            )
+        return results[index]
+
+    coarse = list(range(0, len(ladder), stride))
+    if coarse[-1] != len(ladder) - 1:
+        coarse.append(len(ladder) - 1)
+    first_met = {}  # criterion -> first coarse index meeting it
+    previous = -1
+    try:
+        for index in coarse:
+            seconds, gap, subopt = evaluate(index)
+            for criterion, value in (("gap", gap), ("subopt", subopt)):
+                if criterion not in first_met and value <= TARGET:
+                    first_met[criterion] = (previous, index)
+            if len(first_met) == 2:
+                break
+            if seconds > max_seconds:
+                outcome.stopped = (
+                    f"stopped: {seconds:.0f} s per run at tol={ladder[index]:.0e}"
+                )
+                break
+            previous = index
+        for criterion, (low, high) in first_met.items():
+            position = 1 if criterion == "gap" else 2
+            found = high
+            for index in range(low + 1, high):
+                if evaluate(index)[position] <= TARGET:
+                    found = index
+                    break
+            outcome.tol[criterion] = ladder[found]
+            outcome.worst[criterion] = results[found][position]
+    except Exception as error:  # a peer failing must not stop the run
+        outcome.status = f"error: {type(error).__name__}: {error}"[:120]
+        return outcome
+    outcome.scanned.sort(reverse=True)
     timed = {}
     for criterion, tol in outcome.tol.items():
         if tol not in timed:
-            times = [first_times[tol]]
+            times = [results[ladder.index(tol)][0]]
             if single_above is not None and times[0] > single_above:
                 outcome.single_run = True
             else:

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _fresh import fresh_process_table  # noqa: E402
 from _memory import memory_table  # noqa: E402
-from _peers import package_of, versions  # noqa: E402
+from _peers import package_of, preload, versions  # noqa: E402
 from _problems import make_tasks  # noqa: E402
 from _timing import TARGET, measure, reference_objectives, tol_ladder  # noqa: E402
 
@@ -49,7 +49,7 @@ def _cell(outcome, criterion):
     if criterion not in outcome.tol:
         if outcome.stopped:
             return [outcome.stopped, "-"]
-        tightest = outcome.scanned[-1][0] if outcome.scanned else None
+        tightest = min(tol for tol, _, _ in outcome.scanned)
         return [f"not met down to tol={tightest:.0e}", "-"]
     seconds = f"{outcome.seconds[criterion]:.4f}"
     if outcome.single_run:
@@ -107,8 +107,8 @@ def header(args, started):
         f"{platform.system()} {platform.release()}, Python "
         f"{platform.python_version()}; load average at start "
         f"{os.getloadavg()[0]:.2f} (a shared machine: other jobs may run)",
-        f"- BLAS threads: {args.blas_threads} (every solver here is a "
-        "single-threaded coordinate descent; see README)",
+        f"- BLAS/OpenMP threads during timings: {args.blas_threads} (threadpoolctl; "
+        "every solver here is a single-threaded coordinate descent, see README)",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in found.items()),
         "- command: `python benchmarks/run.py "
         + " ".join(sys.argv[1:])
@@ -139,16 +139,18 @@ def main(argv=None):
     ladder = tol_ladder(args.quick)
     max_seconds = 5.0 if args.quick else 60.0
     single_above = 0.5 if args.quick else None
+    stride = 2 if args.quick else 4
     started = datetime.datetime.now()
     clock = time.perf_counter()
 
     sections = [header(args, started)]
+    preload()
     limits = threadpool_limits(limits=args.blas_threads)
     for task in make_tasks(problems, quick=args.quick):
         log(f"== {task.title}")
         _, reference_gap = reference_objectives(task)
         outcomes = [
-            measure(name, task, ladder, repeats, max_seconds, log, single_above)
+            measure(name, task, ladder, repeats, max_seconds, log, single_above, stride)
             for name in task.solvers
         ]
         sections.append(task_table(task, outcomes, reference_gap))
