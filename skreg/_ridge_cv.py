@@ -21,7 +21,6 @@ fold.
 import numbers
 
 import numpy as np
-from scipy import linalg
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel, _preprocess_data
 from sklearn.linear_model._ridge import _IdentityRegressor
@@ -86,7 +85,7 @@ class _LeaveOneOut:
         elif mode == "gram":
             K = self.scaled.kernel()
             if fixed.shape[1]:
-                basis = linalg.qr(fixed, mode="full", check_finite=False)[0]
+                basis = np.linalg.qr(fixed, mode="complete")[0]
                 N = basis[:, fixed.shape[1] :]
                 K = N.T @ K @ N
             w, U = np.linalg.eigh(K)
@@ -94,7 +93,7 @@ class _LeaveOneOut:
             F = U if not fixed.shape[1] else N @ U
         else:  # "svd", dense only
             A = self.scaled.toarray() - Q @ W
-            U, s, _ = linalg.svd(A, full_matrices=False, check_finite=False)
+            U, s, _ = np.linalg.svd(A, full_matrices=False)
             self.w = s**2
             F = U
         self.F = F

@@ -27,7 +27,7 @@ never modify their inputs.
 import warnings
 
 import numpy as np
-from scipy import linalg, optimize, sparse
+from scipy import optimize, sparse
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
@@ -68,7 +68,7 @@ def _solve_psd(H, B):
         L_inv = np.linalg.inv(L)
         x = L_inv.T @ (L_inv @ B)
         return x, np.einsum("ij,ij->j", L_inv, L_inv), None
-    w, V = linalg.eigh(H, check_finite=False)
+    w, V = np.linalg.eigh(H)
     tol = max(w.max(initial=0.0), 0.0) * H.shape[0] * np.finfo(np.float64).eps
     inv_w = np.zeros_like(w)
     keep = w > tol
@@ -82,7 +82,7 @@ def _orthonormal_basis(Z):
     if Z.shape[1] == 0:
         n = Z.shape[0]
         return np.zeros((n, 0)), np.zeros(0), np.zeros((0, 0))
-    U, s, Vt = linalg.svd(Z, full_matrices=False, check_finite=False)
+    U, s, Vt = np.linalg.svd(Z, full_matrices=False)
     tol = s.max(initial=0.0) * max(Z.shape) * np.finfo(np.float64).eps
     rank = int(np.sum(s > tol))
     return U[:, :rank], s[:rank], Vt[:rank]
@@ -360,7 +360,7 @@ def solve_svd(design, Y, alphas, penalty_factor):
             A = parts[3].toarray()
             W = Q.T @ A
             A = A - Q @ W
-            U, s, Vt = linalg.svd(A, full_matrices=False, check_finite=False)
+            U, s, Vt = np.linalg.svd(A, full_matrices=False)
             tol = s.max(initial=0.0) * max(A.shape) * np.finfo(np.float64).eps
             cache[has_penalty] = (parts, A, W, U, s, Vt, s > tol)
         parts, A, W, U, s, Vt, keep = cache[has_penalty]
