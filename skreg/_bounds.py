@@ -85,6 +85,12 @@ class CorrelationBounds:
             self._forget_unused_snapshots(R)
         return uncertain, self._correlations[uncertain]
 
+    def start_from(self, R, correlations):
+        """Use known exact correlations ``Z' R`` as the first snapshot."""
+        self._correlations = np.array(correlations, dtype=np.float64)
+        self._snapshot_of[:] = 0
+        self._snapshots = [R.copy()]
+
     def _full_pass(self, R):
         self._correlations = self.design.correlations(R)
         self._snapshot_of[:] = 0

@@ -489,3 +489,48 @@ def centred_correlations_subset_sparse(
             dot += X_data[p] * R[X_indices[p]]
         out[k] = dot - means[j] * vR
     return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def column_statistics_dense(X, v, y):
+    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every column, in one pass."""
+    n_samples, n_features = X.shape
+    Xv = np.empty(n_features)
+    XX = np.empty(n_features)
+    Xy = np.empty(n_features)
+    for j in range(n_features):
+        sv = 0.0
+        ss = 0.0
+        sy = 0.0
+        for i in range(n_samples):
+            x = X[i, j]
+            sv += x * v[i]
+            ss += x * x
+            sy += x * y[i]
+        Xv[j] = sv
+        XX[j] = ss
+        Xy[j] = sy
+    return Xv, XX, Xy
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
+    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every CSC column, in one pass."""
+    n_features = X_indptr.shape[0] - 1
+    Xv = np.empty(n_features)
+    XX = np.empty(n_features)
+    Xy = np.empty(n_features)
+    for j in range(n_features):
+        sv = 0.0
+        ss = 0.0
+        sy = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            x = X_data[p]
+            i = X_indices[p]
+            sv += x * v[i]
+            ss += x * x
+            sy += x * y[i]
+        Xv[j] = sv
+        XX[j] = ss
+        Xy[j] = sy
+    return Xv, XX, Xy

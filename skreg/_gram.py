@@ -49,7 +49,7 @@ def resolve_gram(design, precompute, Xy=None):
         return design.gram()
     _check_gram_element(design, gram)
     if Xy is None:
-        Zy = design.correlations(design.y)
+        Zy = design.Zy.copy()
     else:
         Zy = check_array(Xy, dtype=np.float64, ensure_2d=False).ravel()
     return gram, Zy

@@ -33,6 +33,9 @@ from ._bounds import CorrelationBounds
 # Relative slack on the KKT check, so that a feature sitting exactly on its
 # penalty (up to rounding) does not bounce in and out of the working set.
 _KKT_SLACK = 1e-12
+# Below this ratio of centred to raw squared norm, a column norm computed from
+# sums has lost more than half of its digits and is recomputed directly.
+_CANCELLATION = 1e-6
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Design:
     means, column_v, norms2 : ndarray of shape (n_features,)
         Weighted column means (zeros without intercept), ``x_j' v`` and the
         squared norms of the centred columns.
+    Zy : ndarray of shape (n_features,)
+        ``Z' y``: every feature's correlation with the (centred) target.
     X_offset : ndarray of shape (n_features,)
         Same as ``means``: subtracted from X to compute the intercept.
     y_offset : float
@@ -66,6 +71,7 @@ class Design:
     means: np.ndarray
     column_v: np.ndarray
     norms2: np.ndarray
+    Zy: np.ndarray
     X_offset: np.ndarray
     y_offset: float
     n_samples: float
@@ -82,7 +88,10 @@ class Design:
         """The same design with another target (for multi-output y)."""
         y = np.asarray(y, dtype=np.float64)
         y_offset = float(np.average(y, weights=self.v**2)) if fit_intercept else 0.0
-        return replace(self, y=(y - y_offset) * self.v, y_offset=y_offset)
+        y_design = (y - y_offset) * self.v
+        return replace(
+            self, y=y_design, y_offset=y_offset, Zy=self.correlations(y_design)
+        )
 
     def correlations(self, R):
         """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
@@ -132,7 +141,7 @@ class Design:
         gram -= np.outer(self.column_v, self.means)
         gram -= np.outer(self.means, self.column_v)
         gram += vv * np.outer(self.means, self.means)
-        return np.ascontiguousarray(gram), self.correlations(self.y)
+        return np.ascontiguousarray(gram), self.Zy.copy()
 
 
 def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
@@ -182,29 +191,30 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
                 ),
                 shape=X.shape,
             )
-        X_design.sort_indices()
-        column_v = kernels.centred_correlations_sparse(
-            X_design.data, X_design.indices, X_design.indptr, v, v, np.zeros(n_features)
-        )
+        arrays = (X_design.data, X_design.indices, X_design.indptr)
+        column_v, squares, Xy = kernels.column_statistics_sparse(*arrays, v, y_design)
     else:
         if sample_weight is None:
             X_design = np.asfortranarray(X)
         else:
             X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
-        column_v = kernels.centred_correlations_dense(
-            X_design, v, v, np.zeros(n_features)
-        )
-    # x_j' v = sum_i s_i x_ij: accumulated in float64 even for float32 X, so
-    # that the implicit centring is exact to double precision.
+        column_v, squares, Xy = kernels.column_statistics_dense(X_design, v, y_design)
+    # Statistics are accumulated in float64 even for float32 X, so that the
+    # implicit centring is exact to double precision.
     means = column_v / n_total if fit_intercept else np.zeros(n_features)
     if X_offset is not None:
         means = np.asarray(X_offset, dtype=np.float64)
-    if sparse.issparse(X_design):
-        norms2 = kernels.centred_column_norms_sparse(
-            X_design.data, X_design.indices, X_design.indptr, v, means
-        )
-    else:
-        norms2 = kernels.centred_column_norms_dense(X_design, v, means)
+    vv = float(v @ v)
+    norms2 = squares - 2.0 * means * column_v + means**2 * vv
+    if np.any(norms2 <= _CANCELLATION * squares):
+        # Columns whose mean dwarfs their spread lose digits in the formula
+        # above: recompute every norm directly from the centred values.
+        if sparse.issparse(X_design):
+            norms2 = kernels.centred_column_norms_sparse(*arrays, v, means)
+        else:
+            norms2 = kernels.centred_column_norms_dense(X_design, v, means)
+    norms2 = np.maximum(norms2, 0.0)
+    Zy = Xy - means * float(v @ y_design)
     return Design(
         X=X_design,
         y=y_design,
@@ -212,6 +222,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
         means=means,
         column_v=column_v,
         norms2=norms2,
+        Zy=Zy,
         X_offset=means.copy(),
         y_offset=y_offset,
         n_samples=n_total,
@@ -256,7 +267,7 @@ def penalty_vectors(alpha, penalty_factor, l1_ratio, n_samples):
     return l1, l2
 
 
-def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False, Zy=None):
+def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False):
     """Smallest alpha at which every penalized coefficient is zero.
 
     ``alpha_max = max_j |z_j' r0| / (n * l1_ratio * pf_j)`` over the penalized
@@ -271,11 +282,11 @@ def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False, Zy=None):
         factors = np.ones_like(penalty_factor)
     else:
         factors = penalty_factor
-    if unpenalized.size or Zy is None:
+    if unpenalized.size:
         R0, _ = unpenalized_residual(design, unpenalized, positive)
         correlations = design.correlations(R0)
     else:
-        correlations = Zy
+        correlations = design.Zy
     pulls = correlations if positive else np.abs(correlations)
     if not penalized.any():
         return 0.0
@@ -355,6 +366,9 @@ class _SolverState:
             self.Q = design.residual_part(w)
             self.H = None
             self._bounds = CorrelationBounds(design)
+            if not w.any():
+                # At w = 0 the residual is y, whose correlations are known.
+                self._bounds.start_from(design.y, design.Zy)
         else:
             self.Q = None
             self.H = Zy - gram @ w
