@@ -304,6 +304,8 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
                 accept_large_sparse=False,
                 multi_output=True,
                 y_numeric=True,
+                # Checked during the one pass that prepares the design.
+                ensure_all_finite=False,
             )
             y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
         sample_weight = validate_sample_weight(sample_weight, X)

@@ -115,6 +115,8 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
                     "accept_sparse": "csc",
                     "dtype": [np.float64, np.float32],
                     "accept_large_sparse": False,
+                    # Checked during the one pass that prepares the design.
+                    "ensure_all_finite": False,
                 },
                 {"dtype": [np.float64, np.float32], "ensure_2d": False},
             ),

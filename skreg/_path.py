@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import linalg, optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import assert_all_finite
 
 from . import _cd_kernels as kernels
 from ._bounds import CorrelationBounds
@@ -200,6 +201,10 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
         else:
             X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
         column_v, squares, Xy = kernels.column_statistics_dense(X_design, v, y_design)
+    if not (np.isfinite(column_v).all() and np.isfinite(squares).all()):
+        # A NaN or inf in X shows in its column sums; name it as scikit-learn
+        # does (the estimators skip their own finiteness pass over X).
+        assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
     # Statistics are accumulated in float64 even for float32 X, so that the
     # implicit centring is exact to double precision.
     means = column_v / n_total if fit_intercept else np.zeros(n_features)

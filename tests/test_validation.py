@@ -112,3 +112,12 @@ def test_results_are_deterministic():
     second = LassoCV(cv=3, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(first.coef_, second.coef_)
     np.testing.assert_array_equal(first.mse_path_, second.mse_path_)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_non_finite_sparse_x_is_rejected(Estimator):
+    X, y = sparse_signal_problem()
+    X = as_storage(X, "csc")
+    X.data[5] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        Estimator().fit(X, y)
