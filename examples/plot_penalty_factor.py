@@ -12,9 +12,6 @@ penalty, so a smaller factor makes it enter earlier (at a larger alpha), and
 an unpenalized feature is in the model from the start.
 """
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_diabetes
@@ -58,5 +55,3 @@ for ax, coefs, title in [
 axes[0].set_ylabel("coefficient")
 axes[1].legend(fontsize="small", ncol=2)
 fig.tight_layout()
-fig.savefig("penalty_factor_paths.png")
-print("wrote penalty_factor_paths.png")

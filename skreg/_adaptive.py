@@ -242,7 +242,7 @@ class AdaptiveLasso(_AdaptiveBase):
         Duality gap at the solution.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     explanation_ : PathExplanation
         Only with ``explain=True``: the path's events and their KKT numbers
@@ -512,7 +512,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         Passes over the features of the refitted model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also

@@ -180,7 +180,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         Duality gap at the solution, on the scale of the objective above.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     explanation_ : PathExplanation
         Only with ``explain=True``: the path's events and their KKT numbers,
@@ -464,7 +464,7 @@ class Lasso(ElasticNet):
         Duality gap at the solution.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     explanation_ : PathExplanation
         Only with ``explain=True``: the path's events and their KKT numbers,

@@ -295,7 +295,7 @@ _CV_ATTRIBUTES_DOC = """
         Passes over the features of the refitted model.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 """
 

@@ -210,7 +210,7 @@ class PathExplanation:
     events : iterable
         Entries and exits in path order, each with attributes or fields
         ``(alpha, feature, event, sign, correlation, penalty)``, ``feature``
-        being a column index (a :class:`~skreg._homotopy.HomotopyEvent` or a
+        being a column index (a ``skreg._homotopy.HomotopyEvent`` or a
         tuple in that order).
     intercepts : array-like of shape (n_alphas,), default=None
         Intercepts at ``alphas``; computed from the weighted means if None.

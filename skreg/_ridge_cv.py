@@ -217,7 +217,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         Score of the chosen alpha.
 
     dof_ : float or ndarray of shape (n_targets,)
-        Effective degrees of freedom of the chosen model, as :attr:`Ridge.dof_`
+        Effective degrees of freedom of the chosen model, as ``Ridge.dof_``
         (intercept not counted: add 1 when ``fit_intercept=True``).
 
     n_features_in_ : int
