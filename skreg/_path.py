@@ -38,6 +38,8 @@ _KKT_SLACK = 1e-12
 # Below this ratio of centred to raw squared norm, a column norm computed from
 # sums has lost more than half of its digits and is recomputed directly.
 _CANCELLATION = 1e-6
+# Epochs on a new working set before its KKT check.
+_EARLY_EPOCHS = 5
 
 
 @dataclass
@@ -497,21 +499,32 @@ def solve_path(
         # costs more dot products than the extra working-set round it saves.)
         in_set = usable & ((state.w != 0) | unpenalized)
         epochs = 0
+        # Solve the working set briefly before the first KKT check: features
+        # that must join are found early instead of after a full solve.
+        budget = _EARLY_EPOCHS
         while True:
             working_set = np.flatnonzero(in_set)
+            converged = True
             if working_set.size and epochs < max_iter:
-                options["epochs_left"] = max_iter - epochs
-                _, n_epochs = _kernel_solve(design, state, l1, l2, working_set, options)
+                options["epochs_left"] = min(max_iter - epochs, budget)
+                gap_ws, n_epochs = _kernel_solve(
+                    design, state, l1, l2, working_set, options
+                )
                 epochs += n_epochs
+                converged = gap_ws <= gap_tol
             kkt_bound = l1 * (1.0 + _KKT_SLACK)
             features, correlations = state.correlations_above(
                 kkt_bound, usable & ~in_set, positive
             )
             pulls = correlations if positive else np.abs(correlations)
             violators = features[pulls > kkt_bound[features]]
-            if violators.size == 0 or epochs >= max_iter:
+            if epochs >= max_iter or (converged and violators.size == 0):
                 break
-            in_set[violators] = True
+            if violators.size:
+                in_set[violators] = True
+                budget = _EARLY_EPOCHS
+            else:
+                budget = max_iter  # the working set is right: finish the solve
         # The gap needs exact correlations only for the working set and the
         # features that might violate their constraint; the rest are feasible.
         working_set = np.flatnonzero(in_set)
