@@ -103,6 +103,8 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
 }
+# No left sidebar: the pages are long single documents, the figures need width.
+html_sidebars = {"**": []}
 html_static_path = []
 html_show_sourcelink = False
 

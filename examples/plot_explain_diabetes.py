@@ -31,11 +31,11 @@ print(model.explanation_.to_frame().round(4).to_string())
 print(dict(zip(X.columns, model.entry_alpha_.round(4))))
 
 # %%
-# Left: every feature's correlation with the residual against its penalty
+# Above: every feature's correlation with the residual against its penalty
 # ``alpha`` (dashed line). A feature enters where its curve touches the line,
-# then rides it. Right: the coefficients along the same path, entries marked.
+# then rides it. Below: the coefficients along the same path, entries marked.
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
-KKTDisplay.from_estimator(model, ax=left)
-PathDisplay.from_estimator(model, ax=right)
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 11))
+KKTDisplay.from_estimator(model, ax=top)
+PathDisplay.from_estimator(model, ax=bottom)
 fig.tight_layout()

@@ -115,11 +115,11 @@ print(explanation.report())
 
 from skreg.plotting import KKTDisplay, PathDisplay
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
-KKTDisplay.from_estimator(model, ax=left)
-PathDisplay.from_estimator(model, ax=right)
-left.set_title("pull |x_j'r|/n against the hold lambda")
-right.set_title("coefficients along the path")
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 11))
+KKTDisplay.from_estimator(model, ax=top)
+PathDisplay.from_estimator(model, ax=bottom)
+top.set_title("pull |x_j'r|/n against the hold lambda")
+bottom.set_title("coefficients along the path")
 fig.tight_layout()
 
 # %%
