@@ -35,10 +35,11 @@ X = pd.DataFrame(
 y = X.to_numpy() @ np.array([5.6, 5.6, 5.6, 0.0]) + rng.normal(size=500)
 
 # %%
-# The lasso path: ``x4`` enters first. At every alpha the lasso's model is
-# wrong: either it contains ``x4``, or it is empty.
+# The lasso path (down to alpha = 0.05): ``x4`` enters first and never leaves
+# (down to alpha = 0 too). At every alpha the lasso's model is wrong: either
+# it contains ``x4``, or it is empty.
 
-lasso = explain_lasso_path(X, y)
+lasso = explain_lasso_path(X, y, alpha_min=0.05)
 print(lasso.report())
 supports = {tuple(int(j) for j in np.flatnonzero(c)) for c in lasso.coef_path.T}
 print("supports on the lasso path:", sorted(supports, key=len))
