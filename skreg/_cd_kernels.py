@@ -56,7 +56,7 @@ def _updated_coordinate(w_j, gradient, norm2, l1, l2, positive):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry):
+def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry):
     """Duality gap of the weighted elastic net over ``working_set``.
 
     Parameters
@@ -65,6 +65,8 @@ def duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry):
         ``z_j' R`` for each feature of the working set, in its order.
     w, l1, l2 : ndarray of shape (n_features,)
         Coefficients and per-feature penalties (sum units).
+    norms2 : ndarray of shape (n_features,)
+        ``||z_j||^2``, used for the unpenalized features (see Notes).
     working_set : ndarray of int
         Features taking part in the problem.
     positive : bool
@@ -77,8 +79,10 @@ def duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry):
     The dual point is ``theta = c R`` with ``c <= 1`` the largest scaling for
     which ``|z_j' theta| <= l1_j`` holds for every feature with no L2 part and
     a positive L1 part. Unpenalized features (``l1_j = l2_j = 0``) require
-    ``z_j' theta = 0``, which coordinate descent satisfies at each pass; they
-    are not used to scale ``theta``.
+    ``z_j' theta = 0``, which no rescaling of ``R`` can provide; for them the
+    returned value adds the decrease still available along each coordinate,
+    ``(z_j' R)^2 / (2 ||z_j||^2)``, so that it vanishes only at an optimum and
+    a solve cannot stop while an unpenalized coefficient is still off.
     """
     scale = 1.0
     for k in range(working_set.shape[0]):
@@ -99,9 +103,17 @@ def duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry):
             excess = pull - l1[j]
             if excess > 0.0:
                 conjugate += excess * excess / (2.0 * l2[j])
+    unpenalized_excess = 0.0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        if l1[j] == 0.0 and l2[j] == 0.0 and norms2[j] > 0.0:
+            pull = correlations[k]
+            if positive and w[j] == 0.0 and pull <= 0.0:
+                continue  # at its bound, pulled outward: optimal
+            unpenalized_excess += pull * pull / (2.0 * norms2[j])
     primal = 0.5 * RR + penalty
     dual = scale * Ry - 0.5 * scale * scale * RR - conjugate
-    return primal - dual
+    return primal - dual + unpenalized_excess
 
 
 @njit(cache=True)
@@ -117,6 +129,8 @@ _ANDERSON_DEPTH = 5
 # this relative margin: a clear-cut decision keeps equivalent problems (e.g.
 # repeated rows vs sample weights) on the same trajectory up to rounding.
 _ANDERSON_MARGIN = 1e-9
+# At most this many extra passes over the unpenalized features before a gap.
+_UNPENALIZED_SWEEPS = 100
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -140,7 +154,7 @@ def _anderson_extrapolation(history, out):
     # weights a smooth function of the iterates, so that two formulations of
     # one problem that differ by rounding stay on the same trajectory.
     for k in range(depth):
-        gram[k, k] += 1e-8 * trace
+        gram[k, k] += 1e-6 * trace
     weights = np.linalg.solve(gram, np.ones(depth))
     total = weights.sum()
     if not (np.isfinite(total) and total != 0.0):
@@ -177,6 +191,211 @@ def _half_squared_residual(Q, t, v):
         r = Q[i] + t * v[i]
         total += r * r
     return 0.5 * total
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _sweep_dense(
+    w, Q, X, v, means, column_v, norms2, l1, l2, features, positive, random, t, vQ, vv
+):
+    """One pass of coordinate updates over ``features`` (dense ``X``).
+
+    Returns the updated ``(t, vQ, w_max, dw_max)``; ``w`` and ``Q`` change in
+    place.
+    """
+    n_samples = X.shape[0]
+    n_features = features.shape[0]
+    w_max = 0.0
+    dw_max = 0.0
+    for k in range(n_features):
+        j = features[_next_feature(k, n_features, random)]
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * Q[i]
+        gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
+        w_j = w[j]
+        new_w_j = _updated_coordinate(w_j, gradient, norms2[j], l1[j], l2[j], positive)
+        if new_w_j != w_j:
+            delta = new_w_j - w_j
+            for i in range(n_samples):
+                Q[i] -= delta * X[i, j]
+            t += delta * means[j]
+            vQ -= delta * column_v[j]
+            w[j] = new_w_j
+            dw_max = max(dw_max, abs(delta))
+        w_max = max(w_max, abs(new_w_j))
+    return t, vQ, w_max, dw_max
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _sweep_sparse(
+    w,
+    Q,
+    X_data,
+    X_indices,
+    X_indptr,
+    v,
+    means,
+    column_v,
+    norms2,
+    l1,
+    l2,
+    features,
+    positive,
+    random,
+    t,
+    vQ,
+    vv,
+):
+    """One pass of coordinate updates over ``features`` (CSC ``X``).
+
+    Same contract as :func:`_sweep_dense`; an update costs the stored entries
+    of its column only.
+    """
+    n_features = features.shape[0]
+    w_max = 0.0
+    dw_max = 0.0
+    for k in range(n_features):
+        j = features[_next_feature(k, n_features, random)]
+        start, end = X_indptr[j], X_indptr[j + 1]
+        dot = 0.0
+        for p in range(start, end):
+            dot += X_data[p] * Q[X_indices[p]]
+        gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
+        w_j = w[j]
+        new_w_j = _updated_coordinate(w_j, gradient, norms2[j], l1[j], l2[j], positive)
+        if new_w_j != w_j:
+            delta = new_w_j - w_j
+            for p in range(start, end):
+                Q[X_indices[p]] -= delta * X_data[p]
+            t += delta * means[j]
+            vQ -= delta * column_v[j]
+            w[j] = new_w_j
+            dw_max = max(dw_max, abs(delta))
+        w_max = max(w_max, abs(new_w_j))
+    return t, vQ, w_max, dw_max
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _sweep_gram(w, H, gram, l1, l2, features, positive, random):
+    """One pass of coordinate updates over ``features`` on the Gram matrix.
+
+    ``H = Z'R`` changes in place with ``w``; returns ``(w_max, dw_max)``.
+    """
+    n_total = w.shape[0]
+    n_features = features.shape[0]
+    w_max = 0.0
+    dw_max = 0.0
+    for k in range(n_features):
+        j = features[_next_feature(k, n_features, random)]
+        w_j = w[j]
+        new_w_j = _updated_coordinate(w_j, H[j], gram[j, j], l1[j], l2[j], positive)
+        if new_w_j != w_j:
+            delta = new_w_j - w_j
+            for m in range(n_total):
+                H[m] -= delta * gram[j, m]
+            w[j] = new_w_j
+            dw_max = max(dw_max, abs(delta))
+        w_max = max(w_max, abs(new_w_j))
+    return w_max, dw_max
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _members(working_set, l1, l2, unpenalized):
+    """The features of the working set with (``unpenalized``) or without a penalty."""
+    count = 0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        if (l1[j] == 0.0 and l2[j] == 0.0) == unpenalized:
+            count += 1
+    members = np.empty(count, dtype=working_set.dtype)
+    count = 0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        if (l1[j] == 0.0 and l2[j] == 0.0) == unpenalized:
+            members[count] = j
+            count += 1
+    return members
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
+    """Least-squares step on the unpenalized block; returns ``(t, vQ)``.
+
+    Given the other coefficients, the unpenalized ones are optimal when their
+    columns are orthogonal to the residual; one least-squares solve reaches
+    that exactly, however collinear the columns (coordinate sweeps may not).
+    ``rcond`` drops the directions of a rank-deficient block (numba's default
+    would keep them and blow the step up).
+    """
+    n_samples = X.shape[0]
+    size = unpenalized.shape[0]
+    block = np.empty((n_samples, size))
+    residual = np.empty(n_samples)
+    for i in range(n_samples):
+        residual[i] = Q[i] + t * v[i]
+    for k in range(size):
+        j = unpenalized[k]
+        for i in range(n_samples):
+            block[i, k] = X[i, j] - means[j] * v[i]
+    step = np.linalg.lstsq(block, residual, rcond=1e-10)[0]
+    for k in range(size):
+        j = unpenalized[k]
+        w[j] += step[k]
+        t += step[k] * means[j]
+        for i in range(n_samples):
+            Q[i] -= step[k] * X[i, j]
+    vQ = 0.0
+    for i in range(n_samples):
+        vQ += v[i] * Q[i]
+    return t, vQ
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _refit_unpenalized_sparse(
+    w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t
+):
+    """Least-squares step on the unpenalized block (CSC ``X``); see the dense one."""
+    n_samples = Q.shape[0]
+    size = unpenalized.shape[0]
+    block = np.empty((n_samples, size))
+    residual = np.empty(n_samples)
+    for i in range(n_samples):
+        residual[i] = Q[i] + t * v[i]
+    for k in range(size):
+        j = unpenalized[k]
+        for i in range(n_samples):
+            block[i, k] = -means[j] * v[i]
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            block[X_indices[p], k] += X_data[p]
+    step = np.linalg.lstsq(block, residual, rcond=1e-10)[0]
+    for k in range(size):
+        j = unpenalized[k]
+        w[j] += step[k]
+        t += step[k] * means[j]
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            Q[X_indices[p]] -= step[k] * X_data[p]
+    vQ = 0.0
+    for i in range(n_samples):
+        vQ += v[i] * Q[i]
+    return t, vQ
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _refit_unpenalized_gram(w, H, gram, unpenalized):
+    """Least-squares step on the unpenalized block, on the Gram matrix."""
+    size = unpenalized.shape[0]
+    block = np.empty((size, size))
+    rhs = np.empty(size)
+    for a in range(size):
+        rhs[a] = H[unpenalized[a]]
+        for b in range(size):
+            block[a, b] = gram[unpenalized[a], unpenalized[b]]
+    step = np.linalg.lstsq(block, rhs, rcond=1e-10)[0]
+    for k in range(size):
+        j = unpenalized[k]
+        w[j] += step[k]
+        for m in range(w.shape[0]):
+            H[m] -= step[k] * gram[j, m]
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -242,6 +461,15 @@ def enet_cd_dense(
         Duality gap of the working-set problem at the returned ``w``.
     n_epochs : int
         Passes over the working set that were run.
+
+    Notes
+    -----
+    Every ``_ANDERSON_DEPTH + 1`` epochs the last iterates are extrapolated
+    (Anderson acceleration) and the extrapolated point replaces ``w`` when it
+    lowers the objective. Unpenalized features form one block, re-fitted by
+    least squares given the others after every epoch, so that their
+    correlations with the residual vanish, as their dual constraint requires
+    (with ``positive``, they are swept coordinate-wise before each gap).
     """
     n_samples = X.shape[0]
     n_working = working_set.shape[0]
@@ -255,33 +483,35 @@ def enet_cd_dense(
         t += means[j] * w[j]
     if random:
         np.random.seed(seed)
+    # Without sign constraints the unpenalized features form one block solved
+    # exactly by least squares after each epoch; coordinate updates cover the
+    # penalized ones. (With ``positive``, all are updated coordinate-wise.)
+    unpenalized = _members(working_set, l1, l2, True)
+    block = unpenalized.shape[0] > 0 and not positive
+    swept = _members(working_set, l1, l2, False) if block else working_set
     R = np.empty(n_samples)
     correlations = np.empty(n_working)
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
     for epoch in range(max_epochs):
-        w_max = 0.0
-        dw_max = 0.0
-        for k in range(n_working):
-            j = working_set[_next_feature(k, n_working, random)]
-            dot = 0.0
-            for i in range(n_samples):
-                dot += X[i, j] * Q[i]
-            gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
-            w_j = w[j]
-            new_w_j = _updated_coordinate(
-                w_j, gradient, norms2[j], l1[j], l2[j], positive
-            )
-            if new_w_j != w_j:
-                delta = new_w_j - w_j
-                for i in range(n_samples):
-                    Q[i] -= delta * X[i, j]
-                t += delta * means[j]
-                vQ -= delta * column_v[j]
-                w[j] = new_w_j
-                dw_max = max(dw_max, abs(delta))
-            w_max = max(w_max, abs(new_w_j))
+        t, vQ, w_max, dw_max = _sweep_dense(
+            w,
+            Q,
+            X,
+            v,
+            means,
+            column_v,
+            norms2,
+            l1,
+            l2,
+            swept,
+            positive,
+            random,
+            t,
+            vQ,
+            vv,
+        )
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
@@ -292,7 +522,7 @@ def enet_cd_dense(
         ):
             if positive:
                 candidate[:] = np.maximum(candidate, 0.0)
-            # Evaluate the extrapolated point in R (kept in ``R``); keep it
+            # Evaluate the extrapolated point in R (as its Q part); keep it
             # only if it lowers the objective.
             shift = 0.0
             R[:] = Q
@@ -316,7 +546,33 @@ def enet_cd_dense(
                     vQ += v[i] * Q[i]
                 for k in range(n_working):
                     w[working_set[k]] = candidate[k]
+        if block:
+            t, vQ = _refit_unpenalized_dense(
+                w, Q, X, v, means, column_v, unpenalized, t
+            )
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+            for _ in range(_UNPENALIZED_SWEEPS if positive else 0):
+                if unpenalized.shape[0] == 0:
+                    break
+                t, vQ, u_max, du_max = _sweep_dense(
+                    w,
+                    Q,
+                    X,
+                    v,
+                    means,
+                    column_v,
+                    norms2,
+                    l1,
+                    l2,
+                    unpenalized,
+                    positive,
+                    False,
+                    t,
+                    vQ,
+                    vv,
+                )
+                if du_max <= 1e-12 * max(u_max, 1e-300):
+                    break
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -331,7 +587,9 @@ def enet_cd_dense(
                 for i in range(n_samples):
                     dot += X[i, j] * R[i]
                 correlations[k] = dot - means[j] * vR
-            gap = duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry)
+            gap = duality_gap(
+                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry
+            )
             if gap <= gap_tol:
                 return gap, epoch + 1
     return gap, max_epochs
@@ -376,34 +634,37 @@ def enet_cd_sparse(
         t += means[j] * w[j]
     if random:
         np.random.seed(seed)
+    # Without sign constraints the unpenalized features form one block solved
+    # exactly by least squares after each epoch; coordinate updates cover the
+    # penalized ones. (With ``positive``, all are updated coordinate-wise.)
+    unpenalized = _members(working_set, l1, l2, True)
+    block = unpenalized.shape[0] > 0 and not positive
+    swept = _members(working_set, l1, l2, False) if block else working_set
     R = np.empty(n_samples)
     correlations = np.empty(n_working)
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
     for epoch in range(max_epochs):
-        w_max = 0.0
-        dw_max = 0.0
-        for k in range(n_working):
-            j = working_set[_next_feature(k, n_working, random)]
-            start, end = X_indptr[j], X_indptr[j + 1]
-            dot = 0.0
-            for p in range(start, end):
-                dot += X_data[p] * Q[X_indices[p]]
-            gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
-            w_j = w[j]
-            new_w_j = _updated_coordinate(
-                w_j, gradient, norms2[j], l1[j], l2[j], positive
-            )
-            if new_w_j != w_j:
-                delta = new_w_j - w_j
-                for p in range(start, end):
-                    Q[X_indices[p]] -= delta * X_data[p]
-                t += delta * means[j]
-                vQ -= delta * column_v[j]
-                w[j] = new_w_j
-                dw_max = max(dw_max, abs(delta))
-            w_max = max(w_max, abs(new_w_j))
+        t, vQ, w_max, dw_max = _sweep_sparse(
+            w,
+            Q,
+            X_data,
+            X_indices,
+            X_indptr,
+            v,
+            means,
+            column_v,
+            norms2,
+            l1,
+            l2,
+            swept,
+            positive,
+            random,
+            t,
+            vQ,
+            vv,
+        )
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
@@ -436,7 +697,35 @@ def enet_cd_sparse(
                     vQ += v[i] * Q[i]
                 for k in range(n_working):
                     w[working_set[k]] = candidate[k]
+        if block:
+            t, vQ = _refit_unpenalized_sparse(
+                w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t
+            )
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+            for _ in range(_UNPENALIZED_SWEEPS if positive else 0):
+                if unpenalized.shape[0] == 0:
+                    break
+                t, vQ, u_max, du_max = _sweep_sparse(
+                    w,
+                    Q,
+                    X_data,
+                    X_indices,
+                    X_indptr,
+                    v,
+                    means,
+                    column_v,
+                    norms2,
+                    l1,
+                    l2,
+                    unpenalized,
+                    positive,
+                    False,
+                    t,
+                    vQ,
+                    vv,
+                )
+                if du_max <= 1e-12 * max(u_max, 1e-300):
+                    break
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -451,7 +740,9 @@ def enet_cd_sparse(
                 for p in range(X_indptr[j], X_indptr[j + 1]):
                     dot += X_data[p] * R[X_indices[p]]
                 correlations[k] = dot - means[j] * vR
-            gap = duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry)
+            gap = duality_gap(
+                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry
+            )
             if gap <= gap_tol:
                 return gap, epoch + 1
     return gap, max_epochs
@@ -495,23 +786,30 @@ def enet_cd_gram(
     n_working = working_set.shape[0]
     if random:
         np.random.seed(seed)
+    norms2 = np.empty(n_features)
+    for m in range(n_features):
+        norms2[m] = gram[m, m]
+    # Without sign constraints the unpenalized features form one block solved
+    # exactly by least squares after each epoch; coordinate updates cover the
+    # penalized ones. (With ``positive``, all are updated coordinate-wise.)
+    unpenalized = _members(working_set, l1, l2, True)
+    block = unpenalized.shape[0] > 0 and not positive
+    swept = _members(working_set, l1, l2, False) if block else working_set
     correlations = np.empty(n_working)
     gap = np.inf
     for epoch in range(max_epochs):
-        w_max = 0.0
-        dw_max = 0.0
-        for k in range(n_working):
-            j = working_set[_next_feature(k, n_working, random)]
-            w_j = w[j]
-            new_w_j = _updated_coordinate(w_j, H[j], gram[j, j], l1[j], l2[j], positive)
-            if new_w_j != w_j:
-                delta = new_w_j - w_j
-                for m in range(n_features):
-                    H[m] -= delta * gram[j, m]
-                w[j] = new_w_j
-                dw_max = max(dw_max, abs(delta))
-            w_max = max(w_max, abs(new_w_j))
+        w_max, dw_max = _sweep_gram(w, H, gram, l1, l2, swept, positive, random)
+        if block:
+            _refit_unpenalized_gram(w, H, gram, unpenalized)
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+            for _ in range(_UNPENALIZED_SWEEPS if positive else 0):
+                if unpenalized.shape[0] == 0:
+                    break
+                u_max, du_max = _sweep_gram(
+                    w, H, gram, l1, l2, unpenalized, positive, False
+                )
+                if du_max <= 1e-12 * max(u_max, 1e-300):
+                    break
             wZy = 0.0
             wH = 0.0
             for m in range(n_features):
@@ -522,153 +820,9 @@ def enet_cd_gram(
             Ry = yy - wZy
             for k in range(n_working):
                 correlations[k] = H[working_set[k]]
-            gap = duality_gap(correlations, w, l1, l2, working_set, positive, RR, Ry)
+            gap = duality_gap(
+                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry
+            )
             if gap <= gap_tol:
                 return gap, epoch + 1
     return gap, max_epochs
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_column_norms_dense(X, v, means):
-    """``||x_j - mean_j v||^2`` for every column, without copying ``X``."""
-    n_samples, n_features = X.shape
-    norms2 = np.empty(n_features)
-    for j in range(n_features):
-        total = 0.0
-        for i in range(n_samples):
-            centred = X[i, j] - means[j] * v[i]
-            total += centred * centred
-        norms2[j] = total
-    return norms2
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
-    """``||x_j - mean_j v||^2`` for every CSC column, touching stored entries."""
-    n_features = X_indptr.shape[0] - 1
-    vv = 0.0
-    for i in range(v.shape[0]):
-        vv += v[i] * v[i]
-    norms2 = np.empty(n_features)
-    for j in range(n_features):
-        m = means[j]
-        # Start from the all-zero column, then correct the stored rows.
-        total = m * m * vv
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            vi = v[X_indices[p]]
-            centred = X_data[p] - m * vi
-            total += centred * centred - m * m * vi * vi
-        norms2[j] = max(total, 0.0)
-    return norms2
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_dense(X, R, v, means):
-    """``z_j' R = x_j' R - mean_j v' R`` for every column of dense ``X``."""
-    n_samples, n_features = X.shape
-    vR = 0.0
-    for i in range(n_samples):
-        vR += v[i] * R[i]
-    out = np.empty(n_features)
-    for j in range(n_features):
-        dot = 0.0
-        for i in range(n_samples):
-            dot += X[i, j] * R[i]
-        out[j] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
-    """``z_j' R`` for every column of CSC ``X``."""
-    n_features = X_indptr.shape[0] - 1
-    vR = 0.0
-    for i in range(R.shape[0]):
-        vR += v[i] * R[i]
-    out = np.empty(n_features)
-    for j in range(n_features):
-        dot = 0.0
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            dot += X_data[p] * R[X_indices[p]]
-        out[j] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_subset_dense(X, R, v, means, features):
-    """``z_j' R`` for the listed columns of dense ``X`` only."""
-    n_samples = X.shape[0]
-    vR = 0.0
-    for i in range(n_samples):
-        vR += v[i] * R[i]
-    out = np.empty(features.shape[0])
-    for k in range(features.shape[0]):
-        j = features[k]
-        dot = 0.0
-        for i in range(n_samples):
-            dot += X[i, j] * R[i]
-        out[k] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_subset_sparse(
-    X_data, X_indices, X_indptr, R, v, means, features
-):
-    """``z_j' R`` for the listed columns of CSC ``X`` only."""
-    vR = 0.0
-    for i in range(R.shape[0]):
-        vR += v[i] * R[i]
-    out = np.empty(features.shape[0])
-    for k in range(features.shape[0]):
-        j = features[k]
-        dot = 0.0
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            dot += X_data[p] * R[X_indices[p]]
-        out[k] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def column_statistics_dense(X, v, y):
-    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every column, in one pass."""
-    n_samples, n_features = X.shape
-    Xv = np.empty(n_features)
-    XX = np.empty(n_features)
-    Xy = np.empty(n_features)
-    for j in range(n_features):
-        sv = 0.0
-        ss = 0.0
-        sy = 0.0
-        for i in range(n_samples):
-            x = X[i, j]
-            sv += x * v[i]
-            ss += x * x
-            sy += x * y[i]
-        Xv[j] = sv
-        XX[j] = ss
-        Xy[j] = sy
-    return Xv, XX, Xy
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
-    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every CSC column, in one pass."""
-    n_features = X_indptr.shape[0] - 1
-    Xv = np.empty(n_features)
-    XX = np.empty(n_features)
-    Xy = np.empty(n_features)
-    for j in range(n_features):
-        sv = 0.0
-        ss = 0.0
-        sy = 0.0
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            x = X_data[p]
-            i = X_indices[p]
-            sv += x * v[i]
-            ss += x * x
-            sy += x * y[i]
-        Xv[j] = sv
-        XX[j] = ss
-        Xy[j] = sy
-    return Xv, XX, Xy

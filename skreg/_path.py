@@ -30,6 +30,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import assert_all_finite
 
 from . import _cd_kernels as kernels
+from . import _column_kernels as column_kernels
 from ._bounds import CorrelationBounds
 
 # Relative slack on the KKT check, so that a feature sitting exactly on its
@@ -100,16 +101,16 @@ class Design:
     def correlations(self, R):
         """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
         if self.is_sparse:
-            return kernels.centred_correlations_sparse(
+            return column_kernels.centred_correlations_sparse(
                 self.X.data, self.X.indices, self.X.indptr, R, self.v, self.means
             )
-        return kernels.centred_correlations_dense(self.X, R, self.v, self.means)
+        return column_kernels.centred_correlations_dense(self.X, R, self.v, self.means)
 
     def correlations_of(self, R, features):
         """``Z' R`` for the listed features only."""
         features = np.asarray(features, dtype=np.intp)
         if self.is_sparse:
-            return kernels.centred_correlations_subset_sparse(
+            return column_kernels.centred_correlations_subset_sparse(
                 self.X.data,
                 self.X.indices,
                 self.X.indptr,
@@ -118,7 +119,7 @@ class Design:
                 self.means,
                 features,
             )
-        return kernels.centred_correlations_subset_dense(
+        return column_kernels.centred_correlations_subset_dense(
             self.X, R, self.v, self.means, features
         )
 
@@ -196,13 +197,17 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
                 shape=X.shape,
             )
         arrays = (X_design.data, X_design.indices, X_design.indptr)
-        column_v, squares, Xy = kernels.column_statistics_sparse(*arrays, v, y_design)
+        column_v, squares, Xy = column_kernels.column_statistics_sparse(
+            *arrays, v, y_design
+        )
     else:
         if sample_weight is None:
             X_design = np.asfortranarray(X)
         else:
             X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
-        column_v, squares, Xy = kernels.column_statistics_dense(X_design, v, y_design)
+        column_v, squares, Xy = column_kernels.column_statistics_dense(
+            X_design, v, y_design
+        )
     if not (np.isfinite(column_v).all() and np.isfinite(squares).all()):
         # A NaN or inf in X shows in its column sums; name it as scikit-learn
         # does (the estimators skip their own finiteness pass over X).
@@ -218,9 +223,9 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
         # Columns whose mean dwarfs their spread lose digits in the formula
         # above: recompute every norm directly from the centred values.
         if sparse.issparse(X_design):
-            norms2 = kernels.centred_column_norms_sparse(*arrays, v, means)
+            norms2 = column_kernels.centred_column_norms_sparse(*arrays, v, means)
         else:
-            norms2 = kernels.centred_column_norms_dense(X_design, v, means)
+            norms2 = column_kernels.centred_column_norms_dense(X_design, v, means)
     norms2 = np.maximum(norms2, 0.0)
     Zy = Xy - means * float(v @ y_design)
     return Design(
@@ -534,7 +539,15 @@ def solve_path(
         )
         RR, Ry = state.residual_products()
         gap = kernels.duality_gap(
-            relevant_correlations, state.w, l1, l2, relevant, positive, RR, Ry
+            relevant_correlations,
+            state.w,
+            l1,
+            l2,
+            design.norms2,
+            relevant,
+            positive,
+            RR,
+            Ry,
         )
         if warn and gap > gap_tol:
             warnings.warn(

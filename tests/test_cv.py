@@ -33,7 +33,12 @@ def test_lasso_cv_matches_scikit_learn(storage, weighted):
 
 def test_elastic_net_cv_matches_scikit_learn_over_l1_ratios():
     X, y = sparse_signal_problem(n_samples=80, n_features=15)
-    params = dict(l1_ratio=[0.2, 0.7, 1.0], cv=3, alphas=15, **TIGHT)
+    # Mostly-ridge paths are flat near the optimum: a gap of tol * ||y||^2
+    # still allows coefficient differences of order sqrt(tol), so both solvers
+    # are driven further here.
+    params = dict(
+        l1_ratio=[0.2, 0.7, 1.0], cv=3, alphas=15, tol=1e-13, max_iter=100_000
+    )
     ours = ElasticNetCV(**params).fit(X, y)
     reference = sk.ElasticNetCV(**params).fit(X, y)
     assert ours.mse_path_.shape == (3, 15, 3)

@@ -1,0 +1,159 @@
+"""Numba kernels that read whole columns: statistics and correlations.
+
+Leaf functions over arrays, called from Python only (never from another
+kernel), so that numba's on-disk cache of each is independent of the others.
+Centring is implicit, as in :mod:`skreg._cd_kernels`: column ``j`` stands for
+``z_j = x_j - mean_j * v``.
+"""
+
+import numpy as np
+from numba import njit
+
+# Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
+_FAST = {"reassoc", "contract"}
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_column_norms_dense(X, v, means):
+    """``||x_j - mean_j v||^2`` for every column, without copying ``X``."""
+    n_samples, n_features = X.shape
+    norms2 = np.empty(n_features)
+    for j in range(n_features):
+        total = 0.0
+        for i in range(n_samples):
+            centred = X[i, j] - means[j] * v[i]
+            total += centred * centred
+        norms2[j] = total
+    return norms2
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
+    """``||x_j - mean_j v||^2`` for every CSC column, touching stored entries."""
+    n_features = X_indptr.shape[0] - 1
+    vv = 0.0
+    for i in range(v.shape[0]):
+        vv += v[i] * v[i]
+    norms2 = np.empty(n_features)
+    for j in range(n_features):
+        m = means[j]
+        # Start from the all-zero column, then correct the stored rows.
+        total = m * m * vv
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            vi = v[X_indices[p]]
+            centred = X_data[p] - m * vi
+            total += centred * centred - m * m * vi * vi
+        norms2[j] = max(total, 0.0)
+    return norms2
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_dense(X, R, v, means):
+    """``z_j' R = x_j' R - mean_j v' R`` for every column of dense ``X``."""
+    n_samples, n_features = X.shape
+    vR = 0.0
+    for i in range(n_samples):
+        vR += v[i] * R[i]
+    out = np.empty(n_features)
+    for j in range(n_features):
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[j] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
+    """``z_j' R`` for every column of CSC ``X``."""
+    n_features = X_indptr.shape[0] - 1
+    vR = 0.0
+    for i in range(R.shape[0]):
+        vR += v[i] * R[i]
+    out = np.empty(n_features)
+    for j in range(n_features):
+        dot = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            dot += X_data[p] * R[X_indices[p]]
+        out[j] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_subset_dense(X, R, v, means, features):
+    """``z_j' R`` for the listed columns of dense ``X`` only."""
+    n_samples = X.shape[0]
+    vR = 0.0
+    for i in range(n_samples):
+        vR += v[i] * R[i]
+    out = np.empty(features.shape[0])
+    for k in range(features.shape[0]):
+        j = features[k]
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[k] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_subset_sparse(
+    X_data, X_indices, X_indptr, R, v, means, features
+):
+    """``z_j' R`` for the listed columns of CSC ``X`` only."""
+    vR = 0.0
+    for i in range(R.shape[0]):
+        vR += v[i] * R[i]
+    out = np.empty(features.shape[0])
+    for k in range(features.shape[0]):
+        j = features[k]
+        dot = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            dot += X_data[p] * R[X_indices[p]]
+        out[k] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def column_statistics_dense(X, v, y):
+    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every column, in one pass."""
+    n_samples, n_features = X.shape
+    Xv = np.empty(n_features)
+    XX = np.empty(n_features)
+    Xy = np.empty(n_features)
+    for j in range(n_features):
+        sv = 0.0
+        ss = 0.0
+        sy = 0.0
+        for i in range(n_samples):
+            x = X[i, j]
+            sv += x * v[i]
+            ss += x * x
+            sy += x * y[i]
+        Xv[j] = sv
+        XX[j] = ss
+        Xy[j] = sy
+    return Xv, XX, Xy
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
+    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every CSC column, in one pass."""
+    n_features = X_indptr.shape[0] - 1
+    Xv = np.empty(n_features)
+    XX = np.empty(n_features)
+    Xy = np.empty(n_features)
+    for j in range(n_features):
+        sv = 0.0
+        ss = 0.0
+        sy = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            x = X_data[p]
+            i = X_indices[p]
+            sv += x * v[i]
+            ss += x * x
+            sy += x * y[i]
+        Xv[j] = sv
+        XX[j] = ss
+        Xy[j] = sy
+    return Xv, XX, Xy
