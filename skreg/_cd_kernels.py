@@ -796,9 +796,44 @@ def enet_cd_gram(
     block = unpenalized.shape[0] > 0 and not positive
     swept = _members(working_set, l1, l2, False) if block else working_set
     correlations = np.empty(n_working)
+    history = np.empty((_ANDERSON_DEPTH + 1, n_working))
+    candidate = np.empty(n_working)
+    shifted = np.empty(n_features)
     gap = np.inf
     for epoch in range(max_epochs):
         w_max, dw_max = _sweep_gram(w, H, gram, l1, l2, swept, positive, random)
+        slot = epoch % (_ANDERSON_DEPTH + 1)
+        for k in range(n_working):
+            history[slot, k] = w[working_set[k]]
+        if (
+            slot == _ANDERSON_DEPTH
+            and n_working > 1
+            and _anderson_extrapolation(history, candidate)
+        ):
+            if positive:
+                candidate[:] = np.maximum(candidate, 0.0)
+            # H at the extrapolated point, then both objectives from
+            # R'R = y'y - w'Zy - w'H (see below).
+            shifted[:] = H
+            for k in range(n_working):
+                j = working_set[k]
+                delta = candidate[k] - w[j]
+                if delta != 0.0:
+                    for m in range(n_features):
+                        shifted[m] -= delta * gram[j, m]
+            now = _penalty_value(w, l1, l2, working_set)
+            extrapolated = _extrapolated_penalty(candidate, l1, l2, working_set)
+            for m in range(n_features):
+                now += 0.5 * (-w[m] * Zy[m] - w[m] * H[m])
+            for k in range(n_working):
+                j = working_set[k]
+                extrapolated += 0.5 * (
+                    -candidate[k] * Zy[j] - candidate[k] * shifted[j]
+                )
+            if extrapolated < now - _ANDERSON_MARGIN * (abs(now) + 0.5 * yy):
+                H[:] = shifted
+                for k in range(n_working):
+                    w[working_set[k]] = candidate[k]
         if block:
             _refit_unpenalized_gram(w, H, gram, unpenalized)
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
