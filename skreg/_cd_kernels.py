@@ -133,7 +133,101 @@ _ANDERSON_MARGIN = 1e-9
 _UNPENALIZED_SWEEPS = 100
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+# Small dense solves are written out here: numba's np.linalg wrappers would add
+# many seconds to the first (uncached) compilation of every kernel.
+# Relative size below which a direction is treated as dependent and dropped.
+_DEPENDENT = 1e-10
+
+
+@njit(cache=True, nogil=True)
+def _solve_psd_small(A, b):
+    """Solve ``A x = b`` for a small symmetric positive semi-definite ``A``.
+
+    Cholesky without pivoting; a pivot below ``_DEPENDENT**2`` times the
+    largest diagonal entry marks a dependent direction, whose component of
+    ``x`` is set to 0 (a solution of the remaining, independent system).
+    """
+    size = A.shape[0]
+    L = np.zeros((size, size))
+    largest = 0.0
+    for i in range(size):
+        largest = max(largest, A[i, i])
+    for j in range(size):
+        pivot = A[j, j]
+        for k in range(j):
+            pivot -= L[j, k] * L[j, k]
+        if not pivot > _DEPENDENT * _DEPENDENT * largest:
+            continue
+        L[j, j] = np.sqrt(pivot)
+        for i in range(j + 1, size):
+            value = A[i, j]
+            for k in range(j):
+                value -= L[i, k] * L[j, k]
+            L[i, j] = value / L[j, j]
+    z = np.zeros(size)
+    for i in range(size):
+        if L[i, i] > 0.0:
+            value = b[i]
+            for k in range(i):
+                value -= L[i, k] * z[k]
+            z[i] = value / L[i, i]
+    x = np.zeros(size)
+    for i in range(size - 1, -1, -1):
+        if L[i, i] > 0.0:
+            value = z[i]
+            for k in range(i + 1, size):
+                value -= L[k, i] * x[k]
+            x[i] = value / L[i, i]
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _least_squares_small(block, target):
+    """A minimizer of ``||target - block @ x||`` for a thin ``block``.
+
+    Modified Gram-Schmidt with one re-orthogonalization (accurate even for
+    nearly collinear columns); a column whose remainder is below
+    ``_DEPENDENT`` of its norm is dependent and gets a zero coefficient.
+    """
+    n_rows, size = block.shape
+    basis = block.copy()
+    upper = np.zeros((size, size))
+    independent = np.zeros(size, dtype=np.bool_)
+    for j in range(size):
+        original = 0.0
+        for i in range(n_rows):
+            original += block[i, j] * block[i, j]
+        for _ in range(2):
+            for k in range(j):
+                if independent[k]:
+                    overlap = 0.0
+                    for i in range(n_rows):
+                        overlap += basis[i, k] * basis[i, j]
+                    upper[k, j] += overlap
+                    for i in range(n_rows):
+                        basis[i, j] -= overlap * basis[i, k]
+        remainder = 0.0
+        for i in range(n_rows):
+            remainder += basis[i, j] * basis[i, j]
+        if not remainder > _DEPENDENT * _DEPENDENT * original:
+            continue
+        independent[j] = True
+        upper[j, j] = np.sqrt(remainder)
+        for i in range(n_rows):
+            basis[i, j] /= upper[j, j]
+    x = np.zeros(size)
+    for j in range(size - 1, -1, -1):
+        if independent[j]:
+            value = 0.0
+            for i in range(n_rows):
+                value += basis[i, j] * target[i]
+            for k in range(j + 1, size):
+                value -= upper[j, k] * x[k]
+            x[j] = value / upper[j, j]
+    return x
+
+
+@njit(cache=True, nogil=True)
 def _anderson_extrapolation(history, out):
     """Extrapolate coefficients from consecutive iterates (Anderson mixing).
 
@@ -143,8 +237,17 @@ def _anderson_extrapolation(history, out):
     into ``out``; returns False when the iterates are degenerate.
     """
     depth = history.shape[0] - 1
-    steps = history[1:] - history[:-1]
-    gram = steps @ steps.T
+    width = history.shape[1]
+    gram = np.empty((depth, depth))
+    for a in range(depth):
+        for b in range(a, depth):
+            total = 0.0
+            for k in range(width):
+                total += (history[a + 1, k] - history[a, k]) * (
+                    history[b + 1, k] - history[b, k]
+                )
+            gram[a, b] = total
+            gram[b, a] = total
     trace = 0.0
     for k in range(depth):
         trace += gram[k, k]
@@ -155,17 +258,21 @@ def _anderson_extrapolation(history, out):
     # one problem that differ by rounding stay on the same trajectory.
     for k in range(depth):
         gram[k, k] += 1e-6 * trace
-    weights = np.linalg.solve(gram, np.ones(depth))
-    total = weights.sum()
+    weights = _solve_psd_small(gram, np.ones(depth))
+    total = 0.0
+    for k in range(depth):
+        total += weights[k]
     if not (np.isfinite(total) and total != 0.0):
         return False
-    out[:] = 0.0
-    for k in range(depth):
-        out += (weights[k] / total) * history[k + 1]
+    for i in range(width):
+        value = 0.0
+        for k in range(depth):
+            value += weights[k] * history[k + 1, i]
+        out[i] = value / total
     return True
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _penalty_value(w, l1, l2, working_set):
     total = 0.0
     for k in range(working_set.shape[0]):
@@ -174,7 +281,7 @@ def _penalty_value(w, l1, l2, working_set):
     return total
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _extrapolated_penalty(candidate, l1, l2, working_set):
     total = 0.0
     for k in range(working_set.shape[0]):
@@ -184,7 +291,7 @@ def _extrapolated_penalty(candidate, l1, l2, working_set):
     return total
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _half_squared_residual(Q, t, v):
     total = 0.0
     for i in range(Q.shape[0]):
@@ -299,7 +406,7 @@ def _sweep_gram(w, H, gram, l1, l2, features, positive, random):
     return w_max, dw_max
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _members(working_set, l1, l2, unpenalized):
     """The features of the working set with (``unpenalized``) or without a penalty."""
     count = 0
@@ -317,15 +424,14 @@ def _members(working_set, l1, l2, unpenalized):
     return members
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
     """Least-squares step on the unpenalized block; returns ``(t, vQ)``.
 
     Given the other coefficients, the unpenalized ones are optimal when their
     columns are orthogonal to the residual; one least-squares solve reaches
     that exactly, however collinear the columns (coordinate sweeps may not).
-    ``rcond`` drops the directions of a rank-deficient block (numba's default
-    would keep them and blow the step up).
+    Dependent columns of a rank-deficient block get no step.
     """
     n_samples = X.shape[0]
     size = unpenalized.shape[0]
@@ -337,7 +443,7 @@ def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
         j = unpenalized[k]
         for i in range(n_samples):
             block[i, k] = X[i, j] - means[j] * v[i]
-    step = np.linalg.lstsq(block, residual, rcond=1e-10)[0]
+    step = _least_squares_small(block, residual)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
@@ -350,7 +456,7 @@ def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
     return t, vQ
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _refit_unpenalized_sparse(
     w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t
 ):
@@ -367,7 +473,7 @@ def _refit_unpenalized_sparse(
             block[i, k] = -means[j] * v[i]
         for p in range(X_indptr[j], X_indptr[j + 1]):
             block[X_indices[p], k] += X_data[p]
-    step = np.linalg.lstsq(block, residual, rcond=1e-10)[0]
+    step = _least_squares_small(block, residual)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
@@ -380,7 +486,7 @@ def _refit_unpenalized_sparse(
     return t, vQ
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True)
 def _refit_unpenalized_gram(w, H, gram, unpenalized):
     """Least-squares step on the unpenalized block, on the Gram matrix."""
     size = unpenalized.shape[0]
@@ -390,7 +496,7 @@ def _refit_unpenalized_gram(w, H, gram, unpenalized):
         rhs[a] = H[unpenalized[a]]
         for b in range(size):
             block[a, b] = gram[unpenalized[a], unpenalized[b]]
-    step = np.linalg.lstsq(block, rhs, rcond=1e-10)[0]
+    step = _solve_psd_small(block, rhs)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
@@ -521,11 +627,13 @@ def enet_cd_dense(
             and _anderson_extrapolation(history, candidate)
         ):
             if positive:
-                candidate[:] = np.maximum(candidate, 0.0)
+                for k in range(n_working):
+                    candidate[k] = max(candidate[k], 0.0)
             # Evaluate the extrapolated point in R (as its Q part); keep it
             # only if it lowers the objective.
             shift = 0.0
-            R[:] = Q
+            for i in range(n_samples):
+                R[i] = Q[i]
             for k in range(n_working):
                 j = working_set[k]
                 delta = candidate[k] - w[j]
@@ -539,7 +647,8 @@ def enet_cd_dense(
             extrapolated = _half_squared_residual(R, t + shift, v)
             extrapolated += _extrapolated_penalty(candidate, l1, l2, working_set)
             if extrapolated < now - _ANDERSON_MARGIN * abs(now):
-                Q[:] = R
+                for i in range(n_samples):
+                    Q[i] = R[i]
                 t += shift
                 vQ = 0.0
                 for i in range(n_samples):
@@ -674,9 +783,11 @@ def enet_cd_sparse(
             and _anderson_extrapolation(history, candidate)
         ):
             if positive:
-                candidate[:] = np.maximum(candidate, 0.0)
+                for k in range(n_working):
+                    candidate[k] = max(candidate[k], 0.0)
             shift = 0.0
-            R[:] = Q
+            for i in range(n_samples):
+                R[i] = Q[i]
             for k in range(n_working):
                 j = working_set[k]
                 delta = candidate[k] - w[j]
@@ -690,7 +801,8 @@ def enet_cd_sparse(
             extrapolated = _half_squared_residual(R, t + shift, v)
             extrapolated += _extrapolated_penalty(candidate, l1, l2, working_set)
             if extrapolated < now - _ANDERSON_MARGIN * abs(now):
-                Q[:] = R
+                for i in range(n_samples):
+                    Q[i] = R[i]
                 t += shift
                 vQ = 0.0
                 for i in range(n_samples):
@@ -811,10 +923,12 @@ def enet_cd_gram(
             and _anderson_extrapolation(history, candidate)
         ):
             if positive:
-                candidate[:] = np.maximum(candidate, 0.0)
+                for k in range(n_working):
+                    candidate[k] = max(candidate[k], 0.0)
             # H at the extrapolated point, then both objectives from
             # R'R = y'y - w'Zy - w'H (see below).
-            shifted[:] = H
+            for m in range(n_features):
+                shifted[m] = H[m]
             for k in range(n_working):
                 j = working_set[k]
                 delta = candidate[k] - w[j]
@@ -831,7 +945,8 @@ def enet_cd_gram(
                     -candidate[k] * Zy[j] - candidate[k] * shifted[j]
                 )
             if extrapolated < now - _ANDERSON_MARGIN * (abs(now) + 0.5 * yy):
-                H[:] = shifted
+                for m in range(n_features):
+                    H[m] = shifted[m]
                 for k in range(n_working):
                     w[working_set[k]] = candidate[k]
         if block:
