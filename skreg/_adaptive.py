@@ -18,12 +18,10 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, check_scalar, column_or_1d
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_consistent_length,
-    check_is_fitted,
     validate_data,
 )
 
@@ -31,6 +29,7 @@ from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
 from ._explain_cd import explain_fit
 from ._gram import resolve_gram
 from ._path import alpha_grid, make_design, solve_path
+from ._validation import check_alphas
 
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
 
@@ -152,13 +151,6 @@ def _validate_Xy(estimator, X, y, reset=True):
 
 class _AdaptiveBase(RegressorMixin, LinearModel):
     """Prediction and tags shared by AdaptiveLasso and AdaptiveLassoCV."""
-
-    def _decision_function(self, X):
-        check_is_fitted(self)
-        if sparse.issparse(X):
-            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-            return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
-        return super()._decision_function(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -633,15 +625,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
                 ]
             )
         else:
-            for index, alpha in enumerate(self.alphas):
-                check_scalar(
-                    alpha,
-                    f"alphas[{index}]",
-                    Real,
-                    min_val=0.0,
-                    include_boundaries="left",
-                )
-            alphas = np.tile(np.sort(self.alphas)[::-1], (len(gammas), 1))
+            alphas = check_alphas(self.alphas, len(gammas))
 
         folds = list(check_cv(self.cv).split(X, y))
         rng = check_random_state(self.random_state)

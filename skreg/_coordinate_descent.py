@@ -10,10 +10,8 @@ from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     validate_data,
 )
 
@@ -384,13 +382,6 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
     def sparse_coef_(self):
         """Sparse representation of the fitted ``coef_``."""
         return sparse.csr_matrix(np.atleast_2d(self.coef_))
-
-    def _decision_function(self, X):
-        check_is_fitted(self)
-        if sparse.issparse(X):
-            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-            return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
-        return super()._decision_function(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,7 +7,7 @@ from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, check_scalar, column_or_1d
+from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_consistent_length, validate_data
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
 from ._gram import resolve_gram
 from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_penalty_factor
+from ._validation import check_alphas, check_penalty_factor
 
 
 def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
@@ -148,15 +148,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
                 ]
             )
         else:
-            for index, alpha in enumerate(self.alphas):
-                check_scalar(
-                    alpha,
-                    f"alphas[{index}]",
-                    Real,
-                    min_val=0.0,
-                    include_boundaries="left",
-                )
-            alphas = np.tile(np.sort(self.alphas)[::-1], (len(l1_ratios), 1))
+            alphas = check_alphas(self.alphas, len(l1_ratios))
 
         splitter_params = {}
         if _routing_enabled():

@@ -6,8 +6,10 @@ specific to skreg: the per-coefficient ``penalty_factor``.
 """
 
 import numbers
+from numbers import Real
 
 import numpy as np
+from sklearn.utils import check_scalar
 
 
 def check_penalty_factor(penalty_factor, n_features, *, allow_inf=True):
@@ -73,3 +75,26 @@ def check_penalty_factor(penalty_factor, n_features, *, allow_inf=True):
     if not allow_inf and np.isinf(factors).any():
         raise ValueError("penalty_factor must be finite for this estimator.")
     return factors
+
+
+def check_alphas(alphas, n_grids):
+    """Validate a user-given list of alphas; return it sorted, one row per grid.
+
+    Parameters
+    ----------
+    alphas : array-like of float
+        Non-negative penalty strengths.
+    n_grids : int
+        Number of grids sharing these alphas (one per ``l1_ratio`` or
+        ``gamma``).
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_grids, n_alphas)
+        Decreasing alphas, repeated for every grid.
+    """
+    for index, alpha in enumerate(alphas):
+        check_scalar(
+            alpha, f"alphas[{index}]", Real, min_val=0.0, include_boundaries="left"
+        )
+    return np.tile(np.sort(alphas)[::-1], (n_grids, 1))
