@@ -56,7 +56,7 @@ def _updated_coordinate(w_j, gradient, norm2, l1, l2, positive):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry):
+def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy):
     """Duality gap of the weighted elastic net over ``working_set``.
 
     Parameters
@@ -71,8 +71,8 @@ def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry):
         Features taking part in the problem.
     positive : bool
         Whether coefficients are constrained to be non-negative.
-    RR, Ry : float
-        ``R' R`` and ``R' y``.
+    RR, Ry, yy : float
+        ``R' R``, ``R' y`` and ``y' y``.
 
     Notes
     -----
@@ -109,7 +109,9 @@ def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry):
             violation = abs(correlations[k])
             if positive and w[j] == 0.0:
                 violation = max(correlations[k], 0.0)
-            if violation > _UNPENALIZED_TOL * np.sqrt(norms2[j] * RR):
+            # R can vanish (unpenalized columns spanning the data): the floor
+            # keeps rounding in z_j' R from counting as a violation then.
+            if violation > _UNPENALIZED_TOL * np.sqrt(norms2[j] * (RR + 1e-8 * yy)):
                 return np.inf  # no rescaling of R can make theta feasible
     primal = 0.5 * RR + penalty
     dual = scale * Ry - 0.5 * scale * scale * RR - conjugate
@@ -132,8 +134,6 @@ _ANDERSON_MARGIN = 1e-9
 # Relative violation of an unpenalized feature's dual constraint, |z_j' R| /
 # (||z_j|| ||R||), above which no duality gap is certified.
 _UNPENALIZED_TOL = 1e-9
-# At most this many extra passes over the unpenalized features before a gap.
-_UNPENALIZED_SWEEPS = 100
 
 
 # Small dense solves are written out here: numba's np.linalg wrappers would add
@@ -428,12 +428,95 @@ def _members(working_set, l1, l2, unpenalized):
 
 
 @njit(cache=True, nogil=True)
-def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
+def _nnls_small(G, c):
+    """Minimize ``x'Gx / 2 - c'x`` over ``x >= 0`` (small, PSD ``G``).
+
+    Lawson and Hanson's active-set method in normal-equation form: add the
+    feature with the largest positive gradient, solve on the free set, and
+    step back to the boundary whenever a free coefficient would turn negative.
+    """
+    size = c.shape[0]
+    x = np.zeros(size)
+    free = np.zeros(size, dtype=np.bool_)
+    scale = 0.0
+    for k in range(size):
+        scale = max(scale, abs(c[k]))
+    threshold = 1e-12 * max(scale, 1e-300)
+    for _ in range(3 * size + 1):
+        best = -1
+        best_value = threshold
+        for k in range(size):
+            if not free[k]:
+                value = c[k]
+                for m in range(size):
+                    value -= G[k, m] * x[m]
+                if value > best_value:
+                    best, best_value = k, value
+        if best < 0:
+            break
+        free[best] = True
+        for _ in range(3 * size + 1):
+            members = np.flatnonzero(free)
+            sub = np.empty((members.shape[0], members.shape[0]))
+            rhs = np.empty(members.shape[0])
+            for a in range(members.shape[0]):
+                rhs[a] = c[members[a]]
+                for b in range(members.shape[0]):
+                    sub[a, b] = G[members[a], members[b]]
+            solution = _solve_psd_small(sub, rhs)
+            if np.all(solution > 0.0):
+                for a in range(members.shape[0]):
+                    x[members[a]] = solution[a]
+                break
+            # Step from x toward the solution until a coefficient hits 0.
+            fraction = 1.0
+            for a in range(members.shape[0]):
+                if solution[a] <= 0.0:
+                    k = members[a]
+                    fraction = min(fraction, x[k] / (x[k] - solution[a]))
+            for a in range(members.shape[0]):
+                k = members[a]
+                x[k] += fraction * (solution[a] - x[k])
+                if x[k] <= 0.0:
+                    x[k] = 0.0
+                    free[k] = False
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _block_step(block, residual, current, positive):
+    """Step of the unpenalized coefficients that minimizes ``||residual - block
+    step||`` (subject to ``current + step >= 0`` when ``positive``)."""
+    if not positive:
+        return _least_squares_small(block, residual)
+    n_rows, size = block.shape
+    G = np.empty((size, size))
+    c = np.empty(size)
+    for a in range(size):
+        value = 0.0
+        for i in range(n_rows):
+            value += block[i, a] * residual[i]
+        for b in range(size):
+            total = 0.0
+            for i in range(n_rows):
+                total += block[i, a] * block[i, b]
+            G[a, b] = total
+        c[a] = value
+    # Normal equations for the new values x = current + step.
+    for a in range(size):
+        for b in range(size):
+            c[a] += G[a, b] * current[b]
+    return _nnls_small(G, c) - current
+
+
+@njit(cache=True, nogil=True)
+def _refit_unpenalized_dense(w, Q, X, v, means, unpenalized, t, positive):
     """Least-squares step on the unpenalized block; returns ``(t, vQ)``.
 
     Given the other coefficients, the unpenalized ones are optimal when their
-    columns are orthogonal to the residual; one least-squares solve reaches
-    that exactly, however collinear the columns (coordinate sweeps may not).
+    columns are orthogonal to the residual (or, under ``positive``, when the
+    non-negative least-squares conditions hold); one small solve reaches that
+    exactly, however collinear the columns (coordinate sweeps may not).
     Dependent columns of a rank-deficient block get no step.
     """
     n_samples = X.shape[0]
@@ -446,7 +529,10 @@ def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
         j = unpenalized[k]
         for i in range(n_samples):
             block[i, k] = X[i, j] - means[j] * v[i]
-    step = _least_squares_small(block, residual)
+    current = np.empty(size)
+    for k in range(size):
+        current[k] = w[unpenalized[k]]
+    step = _block_step(block, residual, current, positive)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
@@ -461,7 +547,7 @@ def _refit_unpenalized_dense(w, Q, X, v, means, column_v, unpenalized, t):
 
 @njit(cache=True, nogil=True)
 def _refit_unpenalized_sparse(
-    w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t
+    w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
 ):
     """Least-squares step on the unpenalized block (CSC ``X``); see the dense one."""
     n_samples = Q.shape[0]
@@ -476,7 +562,10 @@ def _refit_unpenalized_sparse(
             block[i, k] = -means[j] * v[i]
         for p in range(X_indptr[j], X_indptr[j + 1]):
             block[X_indices[p], k] += X_data[p]
-    step = _least_squares_small(block, residual)
+    current = np.empty(size)
+    for k in range(size):
+        current[k] = w[unpenalized[k]]
+    step = _block_step(block, residual, current, positive)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
@@ -490,7 +579,7 @@ def _refit_unpenalized_sparse(
 
 
 @njit(cache=True, nogil=True)
-def _refit_unpenalized_gram(w, H, gram, unpenalized):
+def _refit_unpenalized_gram(w, H, gram, unpenalized, positive):
     """Least-squares step on the unpenalized block, on the Gram matrix."""
     size = unpenalized.shape[0]
     block = np.empty((size, size))
@@ -499,7 +588,16 @@ def _refit_unpenalized_gram(w, H, gram, unpenalized):
         rhs[a] = H[unpenalized[a]]
         for b in range(size):
             block[a, b] = gram[unpenalized[a], unpenalized[b]]
-    step = _solve_psd_small(block, rhs)
+    if positive:
+        current = np.empty(size)
+        for a in range(size):
+            current[a] = w[unpenalized[a]]
+        for a in range(size):
+            for b in range(size):
+                rhs[a] += block[a, b] * current[b]
+        step = _nnls_small(block, rhs) - current
+    else:
+        step = _solve_psd_small(block, rhs)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
@@ -576,27 +674,28 @@ def enet_cd_dense(
     Every ``_ANDERSON_DEPTH + 1`` epochs the last iterates are extrapolated
     (Anderson acceleration) and the extrapolated point replaces ``w`` when it
     lowers the objective. Unpenalized features form one block, re-fitted by
-    least squares given the others after every epoch, so that their
-    correlations with the residual vanish, as their dual constraint requires
-    (with ``positive``, they are swept coordinate-wise before each gap).
+    (non-negative) least squares given the others after every epoch, so that
+    their dual constraint holds, as the duality gap requires.
     """
     n_samples = X.shape[0]
     n_working = working_set.shape[0]
     vv = 0.0
     vQ = 0.0
+    yy = 0.0
     for i in range(n_samples):
         vv += v[i] * v[i]
         vQ += v[i] * Q[i]
+        yy += y[i] * y[i]
     t = 0.0
     for j in range(w.shape[0]):
         t += means[j] * w[j]
     if random:
         np.random.seed(seed)
-    # Without sign constraints the unpenalized features form one block solved
-    # exactly by least squares after each epoch; coordinate updates cover the
-    # penalized ones. (With ``positive``, all are updated coordinate-wise.)
+    # The unpenalized features form one block, solved exactly after each epoch
+    # (least squares, non-negative under ``positive``); coordinate updates
+    # cover the penalized ones.
     unpenalized = _members(working_set, l1, l2, True)
-    block = unpenalized.shape[0] > 0 and not positive
+    block = unpenalized.shape[0] > 0
     swept = _members(working_set, l1, l2, False) if block else working_set
     R = np.empty(n_samples)
     correlations = np.empty(n_working)
@@ -660,31 +759,9 @@ def enet_cd_dense(
                     w[working_set[k]] = candidate[k]
         if block:
             t, vQ = _refit_unpenalized_dense(
-                w, Q, X, v, means, column_v, unpenalized, t
+                w, Q, X, v, means, unpenalized, t, positive
             )
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
-            for _ in range(_UNPENALIZED_SWEEPS if positive else 0):
-                if unpenalized.shape[0] == 0:
-                    break
-                t, vQ, u_max, du_max = _sweep_dense(
-                    w,
-                    Q,
-                    X,
-                    v,
-                    means,
-                    column_v,
-                    norms2,
-                    l1,
-                    l2,
-                    unpenalized,
-                    positive,
-                    False,
-                    t,
-                    vQ,
-                    vv,
-                )
-                if du_max <= 1e-12 * max(u_max, 1e-300):
-                    break
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -700,7 +777,7 @@ def enet_cd_dense(
                     dot += X[i, j] * R[i]
                 correlations[k] = dot - means[j] * vR
             gap = duality_gap(
-                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry
+                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
             if gap <= gap_tol:
                 return gap, epoch + 1
@@ -738,19 +815,21 @@ def enet_cd_sparse(
     n_working = working_set.shape[0]
     vv = 0.0
     vQ = 0.0
+    yy = 0.0
     for i in range(n_samples):
         vv += v[i] * v[i]
         vQ += v[i] * Q[i]
+        yy += y[i] * y[i]
     t = 0.0
     for j in range(w.shape[0]):
         t += means[j] * w[j]
     if random:
         np.random.seed(seed)
-    # Without sign constraints the unpenalized features form one block solved
-    # exactly by least squares after each epoch; coordinate updates cover the
-    # penalized ones. (With ``positive``, all are updated coordinate-wise.)
+    # The unpenalized features form one block, solved exactly after each epoch
+    # (least squares, non-negative under ``positive``); coordinate updates
+    # cover the penalized ones.
     unpenalized = _members(working_set, l1, l2, True)
-    block = unpenalized.shape[0] > 0 and not positive
+    block = unpenalized.shape[0] > 0
     swept = _members(working_set, l1, l2, False) if block else working_set
     R = np.empty(n_samples)
     correlations = np.empty(n_working)
@@ -814,33 +893,9 @@ def enet_cd_sparse(
                     w[working_set[k]] = candidate[k]
         if block:
             t, vQ = _refit_unpenalized_sparse(
-                w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t
+                w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
             )
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
-            for _ in range(_UNPENALIZED_SWEEPS if positive else 0):
-                if unpenalized.shape[0] == 0:
-                    break
-                t, vQ, u_max, du_max = _sweep_sparse(
-                    w,
-                    Q,
-                    X_data,
-                    X_indices,
-                    X_indptr,
-                    v,
-                    means,
-                    column_v,
-                    norms2,
-                    l1,
-                    l2,
-                    unpenalized,
-                    positive,
-                    False,
-                    t,
-                    vQ,
-                    vv,
-                )
-                if du_max <= 1e-12 * max(u_max, 1e-300):
-                    break
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -856,7 +911,7 @@ def enet_cd_sparse(
                     dot += X_data[p] * R[X_indices[p]]
                 correlations[k] = dot - means[j] * vR
             gap = duality_gap(
-                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry
+                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
             if gap <= gap_tol:
                 return gap, epoch + 1
@@ -904,11 +959,11 @@ def enet_cd_gram(
     norms2 = np.empty(n_features)
     for m in range(n_features):
         norms2[m] = gram[m, m]
-    # Without sign constraints the unpenalized features form one block solved
-    # exactly by least squares after each epoch; coordinate updates cover the
-    # penalized ones. (With ``positive``, all are updated coordinate-wise.)
+    # The unpenalized features form one block, solved exactly after each epoch
+    # (least squares, non-negative under ``positive``); coordinate updates
+    # cover the penalized ones.
     unpenalized = _members(working_set, l1, l2, True)
-    block = unpenalized.shape[0] > 0 and not positive
+    block = unpenalized.shape[0] > 0
     swept = _members(working_set, l1, l2, False) if block else working_set
     correlations = np.empty(n_working)
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
@@ -953,16 +1008,8 @@ def enet_cd_gram(
                 for k in range(n_working):
                     w[working_set[k]] = candidate[k]
         if block:
-            _refit_unpenalized_gram(w, H, gram, unpenalized)
+            _refit_unpenalized_gram(w, H, gram, unpenalized, positive)
         if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
-            for _ in range(_UNPENALIZED_SWEEPS if positive else 0):
-                if unpenalized.shape[0] == 0:
-                    break
-                u_max, du_max = _sweep_gram(
-                    w, H, gram, l1, l2, unpenalized, positive, False
-                )
-                if du_max <= 1e-12 * max(u_max, 1e-300):
-                    break
             wZy = 0.0
             wH = 0.0
             for m in range(n_features):
@@ -974,7 +1021,7 @@ def enet_cd_gram(
             for k in range(n_working):
                 correlations[k] = H[working_set[k]]
             gap = duality_gap(
-                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry
+                correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
             if gap <= gap_tol:
                 return gap, epoch + 1

@@ -548,6 +548,7 @@ def solve_path(
             positive,
             RR,
             Ry,
+            state.yy,
         )
         if warn and gap > gap_tol:
             warnings.warn(
