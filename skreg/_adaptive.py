@@ -16,20 +16,18 @@ from sklearn.base import RegressorMixin, _fit_context, clone
 from sklearn.linear_model import RidgeCV
 from sklearn.linear_model._base import LinearModel
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, check_scalar, column_or_1d
+from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_consistent_length,
-    validate_data,
 )
 
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
 from ._explain_cd import explain_fit
 from ._gram import resolve_gram
 from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_alphas
+from ._validation import check_alphas, validate_single_target
 
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
 
@@ -121,32 +119,6 @@ def _raw_weight(sample_weight, X):
     return _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
-
-
-def _validate_Xy(estimator, X, y, reset=True):
-    X, y = validate_data(
-        estimator,
-        X,
-        y,
-        reset=reset,
-        validate_separately=(
-            {
-                "accept_sparse": "csc",
-                "dtype": [np.float64, np.float32],
-                "order": "F",
-                "accept_large_sparse": False,
-            },
-            {"dtype": [np.float64, np.float32], "ensure_2d": False},
-        ),
-    )
-    check_consistent_length(X, y)
-    if y.ndim > 1 and y.shape[1] > 1:
-        raise ValueError(
-            f"{type(estimator).__name__} fits one target; y has shape {y.shape}. "
-            "Fit one estimator per target instead."
-        )
-    y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
-    return X, y
 
 
 class _AdaptiveBase(RegressorMixin, LinearModel):
@@ -331,7 +303,7 @@ class AdaptiveLasso(_AdaptiveBase):
         self : object
             Fitted estimator.
         """
-        X, y = _validate_Xy(self, X, y)
+        X, y = validate_single_target(self, X, y, order="F")
         validated_weight = validate_sample_weight(sample_weight, X)
         initial_coef = fit_initial_coef(
             self.initial_estimator,
@@ -607,7 +579,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self : object
             Fitted estimator.
         """
-        X, y = _validate_Xy(self, X, y)
+        X, y = validate_single_target(self, X, y, order="F")
         gammas = self._check_gammas()
         raw_weight = _raw_weight(sample_weight, X)
         sample_weight = validate_sample_weight(sample_weight, X)

@@ -7,7 +7,7 @@ from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -17,12 +17,11 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_consistent_length, validate_data
 
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
 from ._gram import resolve_gram
 from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_alphas, check_penalty_factor
+from ._validation import check_alphas, check_penalty_factor, validate_single_target
 
 
 def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
@@ -106,28 +105,8 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             Fitted estimator.
         """
         _raise_for_params(params, self, "fit")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            validate_separately=(
-                {
-                    "accept_sparse": "csc",
-                    "dtype": [np.float64, np.float32],
-                    "accept_large_sparse": False,
-                    # Checked during the one pass that prepares the design.
-                    "ensure_all_finite": False,
-                },
-                {"dtype": [np.float64, np.float32], "ensure_2d": False},
-            ),
-        )
-        check_consistent_length(X, y)
-        if y.ndim > 1 and y.shape[1] > 1:
-            raise ValueError(
-                f"{type(self).__name__} fits one target; y has shape {y.shape}. "
-                "Fit one estimator per target instead."
-            )
-        y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+        # X's finiteness is checked during the one pass that prepares the design.
+        X, y = validate_single_target(self, X, y, ensure_all_finite=False)
         sample_weight = validate_sample_weight(sample_weight, X)
         penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         l1_ratios = self._l1_ratios()

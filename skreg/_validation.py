@@ -9,7 +9,8 @@ import numbers
 from numbers import Real
 
 import numpy as np
-from sklearn.utils import check_scalar
+from sklearn.utils import check_scalar, column_or_1d
+from sklearn.utils.validation import check_consistent_length, validate_data
 
 
 def check_penalty_factor(penalty_factor, n_features, *, allow_inf=True):
@@ -98,3 +99,37 @@ def check_alphas(alphas, n_grids):
             alpha, f"alphas[{index}]", Real, min_val=0.0, include_boundaries="left"
         )
     return np.tile(np.sort(alphas)[::-1], (n_grids, 1))
+
+
+def validate_single_target(estimator, X, y, *, order=None, ensure_all_finite=True):
+    """``validate_data`` for estimators that fit one target.
+
+    X becomes float32/float64, dense (in ``order``) or CSC; y a 1-D array of
+    X's dtype. A y with several columns gets a ValueError naming the estimator.
+
+    Returns
+    -------
+    X, y : validated arrays
+    """
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        validate_separately=(
+            {
+                "accept_sparse": "csc",
+                "dtype": [np.float64, np.float32],
+                "order": order,
+                "accept_large_sparse": False,
+                "ensure_all_finite": ensure_all_finite,
+            },
+            {"dtype": [np.float64, np.float32], "ensure_2d": False},
+        ),
+    )
+    check_consistent_length(X, y)
+    if y.ndim > 1 and y.shape[1] > 1:
+        raise ValueError(
+            f"{type(estimator).__name__} fits one target; y has shape {y.shape}. "
+            "Fit one estimator per target instead."
+        )
+    return X, column_or_1d(y, warn=True).astype(X.dtype, copy=False)
