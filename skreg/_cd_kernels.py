@@ -303,6 +303,28 @@ def _half_squared_residual(Q, t, v):
     return 0.5 * total
 
 
+@njit(cache=True, nogil=True)
+def _keep_if_lower(w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set):
+    """Move to the extrapolated point if it lowers the objective.
+
+    ``R`` holds the ``Q`` part of the extrapolated residual and ``t + shift``
+    its centring offset. Returns the (possibly updated) ``(t, vQ)``; ``w``
+    and ``Q`` change in place when the point is kept.
+    """
+    now = _half_squared_residual(Q, t, v) + _penalty_value(w, l1, l2, working_set)
+    extrapolated = _half_squared_residual(R, t + shift, v)
+    extrapolated += _extrapolated_penalty(candidate, l1, l2, working_set)
+    if not extrapolated < now - _ANDERSON_MARGIN * abs(now):
+        return t, vQ
+    vQ = 0.0
+    for i in range(Q.shape[0]):
+        Q[i] = R[i]
+        vQ += v[i] * Q[i]
+    for k in range(working_set.shape[0]):
+        w[working_set[k]] = candidate[k]
+    return t + shift, vQ
+
+
 @njit(cache=True, nogil=True, fastmath=_FAST)
 def _sweep_dense(
     w, Q, X, v, means, column_v, norms2, l1, l2, features, positive, random, t, vQ, vv
@@ -743,20 +765,9 @@ def enet_cd_dense(
                     for i in range(n_samples):
                         R[i] -= delta * X[i, j]
                     shift += delta * means[j]
-            now = _half_squared_residual(Q, t, v) + _penalty_value(
-                w, l1, l2, working_set
+            t, vQ = _keep_if_lower(
+                w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set
             )
-            extrapolated = _half_squared_residual(R, t + shift, v)
-            extrapolated += _extrapolated_penalty(candidate, l1, l2, working_set)
-            if extrapolated < now - _ANDERSON_MARGIN * abs(now):
-                for i in range(n_samples):
-                    Q[i] = R[i]
-                t += shift
-                vQ = 0.0
-                for i in range(n_samples):
-                    vQ += v[i] * Q[i]
-                for k in range(n_working):
-                    w[working_set[k]] = candidate[k]
         if block:
             t, vQ = _refit_unpenalized_dense(
                 w, Q, X, v, means, unpenalized, t, positive
@@ -877,20 +888,9 @@ def enet_cd_sparse(
                     for p in range(X_indptr[j], X_indptr[j + 1]):
                         R[X_indices[p]] -= delta * X_data[p]
                     shift += delta * means[j]
-            now = _half_squared_residual(Q, t, v) + _penalty_value(
-                w, l1, l2, working_set
+            t, vQ = _keep_if_lower(
+                w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set
             )
-            extrapolated = _half_squared_residual(R, t + shift, v)
-            extrapolated += _extrapolated_penalty(candidate, l1, l2, working_set)
-            if extrapolated < now - _ANDERSON_MARGIN * abs(now):
-                for i in range(n_samples):
-                    Q[i] = R[i]
-                t += shift
-                vQ = 0.0
-                for i in range(n_samples):
-                    vQ += v[i] * Q[i]
-                for k in range(n_working):
-                    w[working_set[k]] = candidate[k]
         if block:
             t, vQ = _refit_unpenalized_sparse(
                 w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
