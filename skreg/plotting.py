@@ -41,7 +41,32 @@ def _positive_part(alphas):
     return np.asarray(alphas) > 0
 
 
-class PathDisplay:
+class _ExplanationDisplay:
+    """``from_estimator`` shared by the displays drawn from an explanation."""
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+        """Plot from an estimator fitted with ``explain=True``.
+
+        Parameters
+        ----------
+        estimator : fitted skreg estimator
+            Must have an ``explanation_`` attribute.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+        **kwargs : dict
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : the display class
+            The display, drawn.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        return cls.from_explanation(_explanation_of(estimator), ax=ax, **kwargs)
+
+
+class PathDisplay(_ExplanationDisplay):
     """Coefficients along the lasso path, with the events marked and labelled.
 
     Each coefficient is drawn against alpha on a log axis that runs from the
@@ -123,25 +148,6 @@ class PathDisplay:
             feature_names=_labels(explanation),
         )
         return display.plot(ax=ax, **kwargs)
-
-    @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **kwargs):
-        """Plot the path of an estimator fitted with ``explain=True``.
-
-        Parameters
-        ----------
-        estimator : fitted skreg estimator
-            Must have an ``explanation_`` attribute.
-        ax : matplotlib Axes, default=None
-        **kwargs : dict
-            Passed to :meth:`plot`.
-
-        Returns
-        -------
-        display : PathDisplay
-        """
-        check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        return cls.from_explanation(_explanation_of(estimator), ax=ax, **kwargs)
 
     def plot(self, ax=None, *, label_events=True):
         """Draw the path.
@@ -241,7 +247,7 @@ class PathDisplay:
         )
 
 
-class KKTDisplay:
+class KKTDisplay(_ExplanationDisplay):
     """Each feature's correlation with the residual against its penalty.
 
     The picture of the KKT conditions: on log axes, each feature's
@@ -341,25 +347,6 @@ class KKTDisplay:
             ],
         )
         return display.plot(ax=ax, **kwargs)
-
-    @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **kwargs):
-        """Plot the KKT picture of an estimator fitted with ``explain=True``.
-
-        Parameters
-        ----------
-        estimator : fitted skreg estimator
-            Must have an ``explanation_`` attribute.
-        ax : matplotlib Axes, default=None
-        **kwargs : dict
-            Passed to :meth:`plot`.
-
-        Returns
-        -------
-        display : KKTDisplay
-        """
-        check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        return cls.from_explanation(_explanation_of(estimator), ax=ax, **kwargs)
 
     def plot(self, ax=None, *, legend=True):
         """Draw the correlations and the penalty lines.
