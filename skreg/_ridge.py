@@ -2,8 +2,9 @@
 
 :class:`Ridge` validates its input, turns ``alpha`` and ``penalty_factor`` into
 the diagonal penalty ``D = alpha * diag(penalty_factor)`` (the one place where
-the scale is set), centres and weights the data with scikit-learn's
-``_preprocess_data`` and hands arrays to a solver of :mod:`skreg._ridge_solvers`.
+the scale is set), wraps the centred, weighted data in a design of
+:mod:`skreg._ridge_design` (a dense X is centred on the fly, never copied) and
+hands it to a solver of :mod:`skreg._ridge_solvers`.
 :class:`RidgeCV` lives in :mod:`skreg._ridge_cv`.
 """
 
@@ -12,13 +13,13 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
-from sklearn.linear_model._base import LinearModel, _preprocess_data
+from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from ._ridge_design import centre_data
 from ._ridge_solvers import (
     _DOF_MAX_DIM,
-    _CentredDesign,
     solve_cg,
     solve_dual,
     solve_lbfgs,
@@ -80,7 +81,7 @@ def _fit_ridge(design, Y, alphas, penalty_factor, *, solver, tol, max_iter, posi
         if solver == "svd":
             coef, dof = solve_svd(design, Y, alphas, penalty_factor)
         elif n_features > n_samples:
-            coef, dof = solve_dual(design, Y, alphas, penalty_factor, overwrite=True)
+            coef, dof = solve_dual(design, Y, alphas, penalty_factor)
         else:
             coef, dof = solve_primal(design, Y, alphas, penalty_factor)
         return coef, np.ones(n_targets, dtype=np.int32), dof
@@ -102,9 +103,7 @@ def _fit_ridge(design, Y, alphas, penalty_factor, *, solver, tol, max_iter, posi
     if min(n_samples, n_features) <= _DOF_MAX_DIM:
         no_target = np.zeros((n_samples, n_targets))
         if n_features > n_samples:
-            _, dof = solve_dual(
-                design, no_target, alphas, penalty_factor, overwrite=True
-            )
+            _, dof = solve_dual(design, no_target, alphas, penalty_factor)
         else:
             _, dof = solve_primal(design, no_target, alphas, penalty_factor)
     else:
@@ -146,7 +145,10 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         expected to be centred.
 
     copy_X : bool, default=True
-        If True, X is copied; else a dense X may be centred in place.
+        Accepted for compatibility with scikit-learn. A dense X is never
+        copied nor modified (it is centred on the fly); a sparse X with sample
+        weights is copied to rescale its rows when ``copy_X=True`` and
+        rescaled in place otherwise, as in scikit-learn.
 
     max_iter : int, default=None
         Maximum number of iterations of the iterative solvers ('sparse_cg',
@@ -325,16 +327,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         n_targets = 1 if y.ndim == 1 else y.shape[1]
         alphas = _check_alpha(self.alpha, n_targets)
 
-        X, y, X_offset, y_offset, X_scale, sqrt_sw = _preprocess_data(
-            X,
-            y,
-            fit_intercept=self.fit_intercept,
-            copy=self.copy_X,
-            sample_weight=sample_weight,
-            rescale_with_sw=True,
+        design, Y, X_offset, y_offset, X_scale, _ = centre_data(
+            X, y, sample_weight, fit_intercept=self.fit_intercept, copy=self.copy_X
         )
-        design = _CentredDesign(X, X_offset, sqrt_sw)
-        Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], n_targets)
         coef, n_iter, dof = _fit_ridge(
             design,
             Y,

@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
-from sklearn.linear_model._base import LinearModel, _preprocess_data
+from sklearn.linear_model._base import LinearModel
 from sklearn.linear_model._ridge import _IdentityRegressor
 from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 from sklearn.model_selection import GridSearchCV
@@ -39,7 +39,8 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ._ridge import Ridge
-from ._ridge_solvers import _CentredDesign, _split_penalized, _unpenalized_coef
+from ._ridge_design import centre_data
+from ._ridge_solvers import _split_penalized, _unpenalized_coef
 from ._validation import check_penalty_factor
 
 
@@ -57,8 +58,7 @@ class _LeaveOneOut:
 
     def __init__(self, design, Y, penalty_factor, intercept_direction, mode):
         n_samples = design.shape[0]
-        # the estimator owns the preprocessed copy of X: rescale it in place
-        parts = _split_penalized(design, 1.0, penalty_factor, overwrite=True)
+        parts = _split_penalized(design, 1.0, penalty_factor)
         self.penalized, self.unpenalized, self.scale, self.scaled, self.z_basis = parts
         Q = self.z_basis[0]
         self.Y = Y
@@ -361,20 +361,13 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
         unscaled_y = y
-        X, y, X_offset, y_offset, X_scale, sqrt_sw = _preprocess_data(
-            X,
-            y,
-            fit_intercept=self.fit_intercept,
-            copy=True,
-            sample_weight=sample_weight,
-            rescale_with_sw=True,
+        design, Y, X_offset, y_offset, X_scale, sqrt_sw = centre_data(
+            X, y, sample_weight, fit_intercept=self.fit_intercept, copy=True
         )
-        n_samples = X.shape[0]
+        n_samples, n_targets = Y.shape
         if sqrt_sw is None:
             sqrt_sw = np.ones(n_samples)
-        n_targets = 1 if y.ndim == 1 else y.shape[1]
-        Y = y.reshape(n_samples, n_targets)
-        design = _CentredDesign(X, X_offset, sqrt_sw)
+        y = Y.reshape(y.shape)
         intercept_direction = None
         if self.fit_intercept:
             intercept_direction = sqrt_sw / np.linalg.norm(sqrt_sw)

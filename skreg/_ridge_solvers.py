@@ -8,11 +8,10 @@ Every function here solves, for one or several targets,
     \\qquad d_j = \\alpha \\, \\mathrm{pf}_j \\ge 0,
 
 where ``X_c`` and ``y_c`` are the centred, sample-weighted data
-``sqrt(s) * (X - mean_s(X))`` built once by the estimator (scikit-learn's
-``_preprocess_data``). ``X_c`` is held by :class:`_CentredDesign`, which centres
-sparse matrices implicitly: a sparse ``X`` is never densified, only its Gram
-matrix ``X_c' X_c`` (p x p) or kernel ``X_c X_c'`` (n x n) when an exact solver
-asks for one.
+``sqrt(s) * (X - mean_s(X))``. ``X_c`` is held by a design object of
+:mod:`skreg._ridge_design`, which may centre implicitly: a sparse ``X`` is never
+densified and a dense one never copied, only their Gram matrix ``X_c' X_c``
+(p x p) or kernel ``X_c X_c'`` (n x n) formed when an exact solver asks for one.
 
 Unpenalized columns (``d_j = 0``) are handled exactly: the primal system
 ``X_c' X_c + D`` keeps a zero on their diagonal, and the dual and SVD forms
@@ -27,24 +26,14 @@ never modify their inputs.
 import warnings
 
 import numpy as np
-from scipy import optimize, sparse
+from scipy import optimize
+from scipy.linalg import lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
 # Above this size of the smaller Gram side, iterative solvers do not compute the
 # exact ``dof_`` (it would cost as much as an exact solve) and report NaN.
 _DOF_MAX_DIM = 2000
-
-
-def _symmetric_product(A, *, transpose):
-    """Return ``A' A`` (``transpose=True``) or ``A A'`` as float64.
-
-    NumPy recognises the product of a matrix with its own transpose and calls
-    BLAS syrk; staying in NumPy's BLAS (as scikit-learn does) also avoids two
-    BLAS thread pools competing for the cores.
-    """
-    G = A.T @ A if transpose else A @ A.T
-    return np.asarray(G, dtype=np.float64)
 
 
 def _solve_psd(H, B):
@@ -57,17 +46,17 @@ def _solve_psd(H, B):
     degrees of freedom) and ``H_pinv`` the pseudo-inverse when ``H`` was
     singular, else None.
     """
-    # NumPy's LAPACK rather than SciPy's: the Gram matrix came from NumPy's
-    # BLAS, and switching thread pools costs more than this p^3 step.
     try:
         L = np.linalg.cholesky(H)
     except np.linalg.LinAlgError:
         L = None
     if L is not None:
-        # H^-1 = L^-T L^-1: its diagonal is the column norms of L^-1
-        L_inv = np.linalg.inv(L)
-        x = L_inv.T @ (L_inv @ B)
-        return x, np.einsum("ij,ij->j", L_inv, L_inv), None
+        # H^-1 = L^-T L^-1: its diagonal is the column norms of L^-1. LAPACK's
+        # triangular inverse costs a third of a general inverse of L.
+        L_inv, info = lapack.dtrtri(L, lower=1)
+        if info == 0:  # (L_inv is lower triangular: NumPy zeroes L above)
+            x = L_inv.T @ (L_inv @ B)
+            return x, np.einsum("ij,ij->j", L_inv, L_inv), None
     w, V = np.linalg.eigh(H)
     tol = max(w.max(initial=0.0), 0.0) * H.shape[0] * np.finfo(np.float64).eps
     inv_w = np.zeros_like(w)
@@ -86,130 +75,6 @@ def _orthonormal_basis(Z):
     tol = s.max(initial=0.0) * max(Z.shape) * np.finfo(np.float64).eps
     rank = int(np.sum(s > tol))
     return U[:, :rank], s[:rank], Vt[:rank]
-
-
-class _CentredDesign:
-    """The centred, sample-weighted design ``X_c``, explicit or implicit.
-
-    Parameters
-    ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Dense: already centred and rescaled by ``sqrt(s)``. Sparse: rescaled by
-        ``sqrt(s)`` but not centred; ``X_c = X - sqrt_sw[:, None] * X_mean``.
-    X_mean : ndarray of shape (n_features,) or None
-        Weighted column means of a sparse ``X`` (ignored for dense ``X``).
-    sqrt_sw : ndarray of shape (n_samples,) or None
-        Square roots of the sample weights (None means all ones).
-    """
-
-    def __init__(self, X, X_mean=None, sqrt_sw=None):
-        self.X = X
-        self.is_sparse = sparse.issparse(X)
-        self.shape = X.shape
-        if self.is_sparse and X_mean is not None and np.any(X_mean):
-            self.mean = np.asarray(X_mean, dtype=np.float64)
-            if sqrt_sw is None:
-                sqrt_sw = np.ones(X.shape[0])
-            self.sqrt_sw = np.asarray(sqrt_sw, dtype=np.float64)
-        else:
-            self.mean = None
-            self.sqrt_sw = None
-
-    def take(self, columns, scale=None):
-        """Sub-design of some columns, each multiplied by ``scale``."""
-        X = self.X[:, columns]
-        mean = None if self.mean is None else self.mean[columns]
-        if scale is not None:
-            if self.is_sparse:
-                X = X @ sparse.diags(scale.astype(X.dtype, copy=False))
-            else:
-                X = X * scale.astype(X.dtype, copy=False)
-            if mean is not None:
-                mean = mean * scale
-        return _CentredDesign(X, mean, self.sqrt_sw)
-
-    def scale_columns(self, scale, *, overwrite=False):
-        """Design with column ``j`` multiplied by ``scale[j]`` (no selection)."""
-        if np.all(scale == 1.0):
-            return self
-        if self.is_sparse:
-            X = self.X @ sparse.diags(scale.astype(self.X.dtype, copy=False))
-            mean = None if self.mean is None else self.mean * scale
-            return _CentredDesign(sparse.csr_matrix(X), mean, self.sqrt_sw)
-        if overwrite:
-            self.X *= scale.astype(self.X.dtype, copy=False)
-            return _CentredDesign(self.X)
-        return _CentredDesign(self.X * scale.astype(self.X.dtype, copy=False))
-
-    def toarray(self):
-        """Explicit float64 array (for the few unpenalized columns only)."""
-        if not self.is_sparse:
-            return np.asarray(self.X, dtype=np.float64)
-        dense = self.X.toarray().astype(np.float64, copy=False)
-        if self.mean is not None:
-            dense -= np.outer(self.sqrt_sw, self.mean)
-        return dense
-
-    def matmat(self, B):
-        """``X_c @ B`` for ``B`` of shape (n_features,) or (n_features, k)."""
-        out = np.asarray(self.X @ B, dtype=np.float64)
-        if self.mean is not None:
-            shift = self.mean @ B
-            out -= np.multiply.outer(self.sqrt_sw, shift)
-        return out
-
-    def rmatmat(self, R):
-        """``X_c' @ R`` for ``R`` of shape (n_samples,) or (n_samples, k)."""
-        out = np.asarray(self.X.T @ R, dtype=np.float64)
-        if self.mean is not None:
-            out -= np.multiply.outer(self.mean, self.sqrt_sw @ R)
-        return out
-
-    def gram(self):
-        """``X_c' X_c`` as a dense float64 array of shape (p, p)."""
-        if not self.is_sparse:
-            return _symmetric_product(self.X, transpose=True)
-        G = (self.X.T @ self.X).toarray().astype(np.float64)
-        if self.mean is not None:
-            v = np.asarray(self.X.T @ self.sqrt_sw, dtype=np.float64)
-            G -= np.outer(self.mean, v) + np.outer(v, self.mean)
-            G += (self.sqrt_sw @ self.sqrt_sw) * np.outer(self.mean, self.mean)
-        return G
-
-    def kernel(self):
-        """``X_c X_c'`` as a dense float64 array of shape (n, n)."""
-        if not self.is_sparse:
-            return _symmetric_product(self.X, transpose=False)
-        K = (self.X @ self.X.T).toarray().astype(np.float64)
-        if self.mean is not None:
-            v = np.asarray(self.X @ self.mean, dtype=np.float64)
-            K -= np.outer(v, self.sqrt_sw) + np.outer(self.sqrt_sw, v)
-            K += (self.mean @ self.mean) * np.outer(self.sqrt_sw, self.sqrt_sw)
-        return K
-
-    def column_sq_norms(self):
-        """Squared norms of the columns of ``X_c``."""
-        if self.is_sparse:
-            X = self.X.tocsc()
-            norms = np.asarray(X.multiply(X).sum(axis=0), dtype=np.float64).ravel()
-            if self.mean is not None:
-                v = np.asarray(X.T @ self.sqrt_sw, dtype=np.float64)
-                norms += -2 * self.mean * v + (self.sqrt_sw @ self.sqrt_sw) * (
-                    self.mean**2
-                )
-            return np.maximum(norms, 0.0)
-        return np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
-
-    def operator(self):
-        """``X_c`` as a float64 :class:`scipy.sparse.linalg.LinearOperator`."""
-        return sp_linalg.LinearOperator(
-            self.shape,
-            matvec=self.matmat,
-            rmatvec=self.rmatmat,
-            matmat=self.matmat,
-            rmatmat=self.rmatmat,
-            dtype=np.float64,
-        )
 
 
 def _alpha_groups(alphas):
@@ -231,9 +96,9 @@ def solve_primal(design, Y, alphas, penalty_factor):
     dof : ndarray of shape (n_targets,)
         ``trace(X_c (X_c' X_c + D)^-1 X_c')``.
     """
-    n_features = design.shape[1]
     G = design.gram()
     XtY = design.rmatmat(Y)
+    n_features = G.shape[0]
     coef = np.empty((Y.shape[1], n_features))
     dof = np.empty(Y.shape[1])
     for alpha, targets in _alpha_groups(alphas):
@@ -249,15 +114,14 @@ def solve_primal(design, Y, alphas, penalty_factor):
     return coef, dof
 
 
-def _split_penalized(design, alpha, penalty_factor, *, overwrite=False):
+def _split_penalized(design, alpha, penalty_factor):
     """Split the design into rescaled penalized and unpenalized columns.
 
     Returns ``penalized`` and ``unpenalized`` column indices, ``scale`` of shape
     (n_features,) (``1/sqrt(pf_j)`` on penalized columns, 0 on unpenalized
     ones), the full-width design with columns multiplied by ``scale`` (so the
     unpenalized ones are zero and no column selection copies X), and the thin
-    SVD ``(Q, s, Vt)`` of the unpenalized columns. With ``overwrite``, a dense
-    ``design`` is rescaled in place and must not be used afterwards.
+    SVD ``(Q, s, Vt)`` of the unpenalized columns.
     """
     mask = alpha * penalty_factor > 0
     penalized = np.flatnonzero(mask)
@@ -265,7 +129,7 @@ def _split_penalized(design, alpha, penalty_factor, *, overwrite=False):
     scale = np.zeros(penalty_factor.shape[0])
     scale[mask] = 1.0 / np.sqrt(penalty_factor[mask])
     Z = design.take(unpenalized).toarray()
-    scaled = design.scale_columns(scale, overwrite=overwrite)
+    scaled = design.scale_columns(scale)
     Q, z_sv, z_Vt = _orthonormal_basis(Z)
     return penalized, unpenalized, scale, scaled, (Q, z_sv, z_Vt)
 
@@ -276,7 +140,7 @@ def _unpenalized_coef(z_basis, residual):
     return z_Vt.T @ ((Q.T @ residual) / z_sv[:, None])
 
 
-def solve_dual(design, Y, alphas, penalty_factor, *, overwrite=False):
+def solve_dual(design, Y, alphas, penalty_factor):
     """Dual (kernel) solve through ``X_c D^-1 X_c'`` (best when p > n).
 
     With ``P`` the penalized and ``U`` the unpenalized columns, ``M`` the
@@ -284,33 +148,28 @@ def solve_dual(design, Y, alphas, penalty_factor, *, overwrite=False):
     coefficients are ``b_P = D_P^-1 X_P' a`` with ``(M K M + I) a = M y``; then
     ``b_U`` is the least-squares fit of ``y - X_P b_P`` on ``X_U``.
 
-    With ``overwrite``, a dense ``design`` may be rescaled in place.
-
     Returns ``coef`` (n_targets, n_features) and ``dof`` (n_targets,).
     """
     n_samples, n_features = design.shape
     coef = np.zeros((Y.shape[1], n_features))
     dof = np.empty(Y.shape[1])
-    # the design survives only if no alpha = 0 group needs it after rescaling
-    overwrite = overwrite and bool(np.all(alphas > 0))
     cache = {}
     for alpha, targets in _alpha_groups(alphas):
         has_penalty = bool(np.any(alpha * penalty_factor > 0))
         if has_penalty not in cache:
             if has_penalty:
-                parts = _split_penalized(
-                    design, 1.0, penalty_factor, overwrite=overwrite
-                )
+                parts = _split_penalized(design, 1.0, penalty_factor)
                 Q = parts[4][0]
-                K = parts[3].kernel()
+                K_scaled = parts[3].kernel()
+                K = K_scaled
                 if Q.shape[1]:
                     KQ = K @ Q
                     K = K - KQ @ Q.T - Q @ KQ.T + Q @ (Q.T @ KQ) @ Q.T
                     K = 0.5 * (K + K.T)
-                cache[has_penalty] = (parts, K)
+                cache[has_penalty] = (parts, K, K_scaled)
             else:
-                cache[has_penalty] = (None, design.kernel())
-        parts, K = cache[has_penalty]
+                cache[has_penalty] = (None, design.kernel(), None)
+        parts, K, K_scaled = cache[has_penalty]
         Yt = Y[:, targets]
         if not has_penalty:
             # alpha = 0 or every factor 0: minimum-norm least squares.
@@ -327,7 +186,8 @@ def solve_dual(design, Y, alphas, penalty_factor, *, overwrite=False):
         c = scaled.rmatmat(a) / alpha
         coef[targets] = (c * scale[:, None]).T
         if unpenalized.size:
-            residual = Yt - scaled.matmat(c)
+            # X_P D_P^-1/2 c = K_scaled a / alpha, without another pass over X
+            residual = Yt - K_scaled @ a / alpha
             coef[np.ix_(targets, unpenalized)] = _unpenalized_coef(z_basis, residual).T
         dof[targets] = Q.shape[1] + n_samples - np.sum(inv_diag)
     return coef, dof

@@ -353,7 +353,7 @@ def test_ridge_large_sparse_uses_cg_without_densifying(monkeypatch):
     """Sparse X with both sides > 2000: 'auto' is CG on matrix-vector products."""
     from scipy.sparse.linalg import spsolve
 
-    from skreg import _ridge_solvers
+    from skreg import _ridge_design
 
     X = sp.random(2600, 2100, density=0.002, format="csr", random_state=0)
     rng = np.random.RandomState(0)
@@ -366,7 +366,7 @@ def test_ridge_large_sparse_uses_cg_without_densifying(monkeypatch):
         raise AssertionError("the iterative solver formed a dense matrix")
 
     for method in ["toarray", "gram", "kernel"]:
-        monkeypatch.setattr(_ridge_solvers._CentredDesign, method, refuse)
+        monkeypatch.setattr(_ridge_design.CentredDesign, method, refuse)
     fits = {}
     for fit_intercept in [False, True]:
         reg = Ridge(0.5, penalty_factor=pf, tol=1e-12, fit_intercept=fit_intercept)
