@@ -40,7 +40,9 @@ class CorrelationBounds:
         self._norms = np.sqrt(design.norms2)
         self._correlations = None
         self._snapshot_of = np.zeros(design.n_features, dtype=np.intp)
-        self._snapshots = []
+        # Row k holds snapshot k; the first _n_snapshots rows are in use.
+        self._snapshots = np.empty((self._MAX_SNAPSHOTS + 1, design.y.shape[0]))
+        self._n_snapshots = 0
 
     def above(self, R, thresholds, candidates, positive):
         """Candidates whose pull may exceed ``thresholds``, with exact ``z_j' R``.
@@ -67,9 +69,8 @@ class CorrelationBounds:
         """
         if self._correlations is None:
             self._full_pass(R)
-        drifts = np.array(
-            [np.linalg.norm(R - snapshot) for snapshot in self._snapshots]
-        )
+        differences = self._snapshots[: self._n_snapshots] - R
+        drifts = np.sqrt(np.einsum("ij,ij->i", differences, differences))
         pulls = self._correlations if positive else np.abs(self._correlations)
         bounds = pulls + self._norms * drifts[self._snapshot_of]
         uncertain = np.flatnonzero(candidates & (bounds > thresholds))
@@ -78,10 +79,13 @@ class CorrelationBounds:
             pulls = self._correlations if positive else np.abs(self._correlations)
             features = np.flatnonzero(candidates & (pulls > thresholds))
             return features, self._correlations[features]
-        if uncertain.size:
-            self._correlations[uncertain] = self.design.correlations_of(R, uncertain)
-            self._snapshot_of[uncertain] = len(self._snapshots)
-            self._snapshots.append(R.copy())
+        # Features whose snapshot is R itself already hold exact values.
+        stale = uncertain[drifts[self._snapshot_of[uncertain]] > 0.0]
+        if stale.size:
+            self._correlations[stale] = self.design.correlations_of(R, stale)
+            self._snapshot_of[stale] = self._n_snapshots
+            self._snapshots[self._n_snapshots] = R
+            self._n_snapshots += 1
             self._forget_unused_snapshots(R)
         return uncertain, self._correlations[uncertain]
 
@@ -89,18 +93,21 @@ class CorrelationBounds:
         """Use known exact correlations ``Z' R`` as the first snapshot."""
         self._correlations = np.array(correlations, dtype=np.float64)
         self._snapshot_of[:] = 0
-        self._snapshots = [R.copy()]
+        self._snapshots[0] = R
+        self._n_snapshots = 1
 
     def _full_pass(self, R):
         self._correlations = self.design.correlations(R)
         self._snapshot_of[:] = 0
-        self._snapshots = [R.copy()]
+        self._snapshots[0] = R
+        self._n_snapshots = 1
 
     def _forget_unused_snapshots(self, R):
         used = np.flatnonzero(np.bincount(self._snapshot_of))
         if used.size > self._MAX_SNAPSHOTS:
             self._full_pass(R)
             return
-        if used.size < len(self._snapshots):
-            self._snapshots = [self._snapshots[k] for k in used]
+        if used.size < self._n_snapshots:
+            self._snapshots[: used.size] = self._snapshots[used]
+            self._n_snapshots = used.size
             self._snapshot_of = np.searchsorted(used, self._snapshot_of)

@@ -646,6 +646,8 @@ def enet_cd_dense(
     gap_tol,
     random,
     seed,
+    correlations,
+    residual_stats,
 ):
     """Coordinate descent on dense, Fortran-ordered ``X``.
 
@@ -683,11 +685,18 @@ def enet_cd_dense(
         Pick features uniformly at random instead of cyclically.
     seed : int
         Seed of the random feature selection.
+    correlations : ndarray of shape (>= len(working_set),)
+        Output: ``z_j' R`` for the working set at the returned ``w`` (entry
+        ``k`` for ``working_set[k]``), from the last duality-gap evaluation.
+    residual_stats : ndarray of shape (2,)
+        Output: ``R' R`` and ``R' y`` at the returned ``w``.
 
     Returns
     -------
     gap : float
-        Duality gap of the working-set problem at the returned ``w``.
+        Duality gap of the working-set problem at the returned ``w`` (the
+        kernel always ends on a gap evaluation, so the two outputs above
+        describe the returned ``w`` whenever ``max_epochs >= 1``).
     n_epochs : int
         Passes over the working set that were run.
 
@@ -720,7 +729,6 @@ def enet_cd_dense(
     block = unpenalized.shape[0] > 0
     swept = _members(working_set, l1, l2, False) if block else working_set
     R = np.empty(n_samples)
-    correlations = np.empty(n_working)
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
@@ -787,6 +795,8 @@ def enet_cd_dense(
                 for i in range(n_samples):
                     dot += X[i, j] * R[i]
                 correlations[k] = dot - means[j] * vR
+            residual_stats[0] = RR
+            residual_stats[1] = Ry
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
@@ -816,6 +826,8 @@ def enet_cd_sparse(
     gap_tol,
     random,
     seed,
+    correlations,
+    residual_stats,
 ):
     """Coordinate descent on CSC sparse ``X`` (``data``, ``indices``, ``indptr``).
 
@@ -843,7 +855,6 @@ def enet_cd_sparse(
     block = unpenalized.shape[0] > 0
     swept = _members(working_set, l1, l2, False) if block else working_set
     R = np.empty(n_samples)
-    correlations = np.empty(n_working)
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
@@ -910,6 +921,8 @@ def enet_cd_sparse(
                 for p in range(X_indptr[j], X_indptr[j + 1]):
                     dot += X_data[p] * R[X_indices[p]]
                 correlations[k] = dot - means[j] * vR
+            residual_stats[0] = RR
+            residual_stats[1] = Ry
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )

@@ -267,17 +267,14 @@ def unpenalized_residual(design, unpenalized, positive=False):
     return design.y - Z_u @ coef, coef
 
 
-def penalty_vectors(alpha, penalty_factor, l1_ratio, n_samples):
-    """Per-feature ``l1``/``l2`` penalties in the kernels' sum units.
+def _finite_factors(penalty_factor):
+    """Penalty factors with ``inf`` (excluded features) replaced by 0.
 
-    Excluded features (``penalty_factor = inf``) get 0 here; the driver keeps
-    them out of every working set instead.
+    Times ``n_samples * alpha * l1_ratio`` (or ``(1 - l1_ratio)``) they are the
+    per-feature ``l1``/``l2`` penalties in the kernels' sum units; the driver
+    keeps excluded features out of every working set.
     """
-    finite = np.isfinite(penalty_factor)
-    factors = np.where(finite, penalty_factor, 0.0)
-    l1 = n_samples * alpha * l1_ratio * factors
-    l2 = n_samples * alpha * (1.0 - l1_ratio) * factors
-    return l1, l2
+    return np.where(np.isfinite(penalty_factor), penalty_factor, 0.0)
 
 
 def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False):
@@ -329,7 +326,12 @@ def alpha_grid(
 
 
 def _kernel_solve(design, state, l1, l2, working_set, solver_options):
-    """Run the kernel that fits the design on ``working_set``; update state."""
+    """Run the kernel that fits the design on ``working_set``; update state.
+
+    The dense and sparse kernels also leave the working set's correlations
+    and ``R'R``, ``R'y`` at the returned coefficients in
+    ``state.ws_correlations`` and ``state.residual_stats``.
+    """
     opts = solver_options
     common = (
         l1,
@@ -360,9 +362,21 @@ def _kernel_solve(design, state, l1, l2, working_set, solver_options):
             d.column_v,
             d.norms2,
             *common,
+            state.ws_correlations,
+            state.residual_stats,
         )
     return kernels.enet_cd_dense(
-        state.w, state.Q, d.X, d.y, d.v, d.means, d.column_v, d.norms2, *common
+        state.w,
+        state.Q,
+        d.X,
+        d.y,
+        d.v,
+        d.means,
+        d.column_v,
+        d.norms2,
+        *common,
+        state.ws_correlations,
+        state.residual_stats,
     )
 
 
@@ -375,6 +389,9 @@ class _SolverState:
         self.gram = gram
         self.Zy = Zy
         self.yy = float(design.y @ design.y)
+        # outputs of the dense and sparse kernels (see _kernel_solve)
+        self.ws_correlations = np.empty(design.n_features)
+        self.residual_stats = np.empty(2)
         if gram is None:
             self.Q = design.residual_part(w)
             self.H = None
@@ -497,8 +514,10 @@ def solve_path(
     coefs = np.empty((n_features, alphas.size))
     dual_gaps = np.empty(alphas.size)
     n_iters = []
+    factors = _finite_factors(penalty_factor)
     for k, alpha in enumerate(alphas):
-        l1, l2 = penalty_vectors(alpha, penalty_factor, l1_ratio, design.n_samples)
+        l1 = (design.n_samples * alpha * l1_ratio) * factors
+        l2 = (design.n_samples * alpha * (1.0 - l1_ratio)) * factors
         # Start from the features already in the model; the KKT check below
         # adds the others that violate their condition. (A strong-rule guess
         # costs more dot products than the extra working-set round it saves.)
@@ -510,6 +529,8 @@ def solve_path(
         while True:
             working_set = np.flatnonzero(in_set)
             converged = True
+            # whether the kernel's outputs describe this working set at state.w
+            kernel_outputs_current = False
             if working_set.size and epochs < max_iter:
                 options["epochs_left"] = min(max_iter - epochs, budget)
                 gap_ws, n_epochs = _kernel_solve(
@@ -517,6 +538,7 @@ def solve_path(
                 )
                 epochs += n_epochs
                 converged = gap_ws <= gap_tol
+                kernel_outputs_current = n_epochs > 0
             kkt_bound = l1 * (1.0 + _KKT_SLACK)
             features, correlations = state.correlations_above(
                 kkt_bound, usable & ~in_set, positive
@@ -534,10 +556,14 @@ def solve_path(
         # features that might violate their constraint; the rest are feasible.
         working_set = np.flatnonzero(in_set)
         relevant = np.concatenate([working_set, features])
-        relevant_correlations = np.concatenate(
-            [state.correlations_of(working_set), correlations]
-        )
-        RR, Ry = state.residual_products()
+        if kernel_outputs_current and state.gram is None:
+            # the kernel ended on a gap evaluation at state.w: reuse it
+            ws_correlations = state.ws_correlations[: working_set.size]
+            RR, Ry = state.residual_stats
+        else:
+            ws_correlations = state.correlations_of(working_set)
+            RR, Ry = state.residual_products()
+        relevant_correlations = np.concatenate([ws_correlations, correlations])
         gap = kernels.duality_gap(
             relevant_correlations,
             state.w,
