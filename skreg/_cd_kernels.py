@@ -450,6 +450,16 @@ def _members(working_set, l1, l2, unpenalized):
 
 
 @njit(cache=True, nogil=True)
+def _minus(a, b):
+    """``a - b`` for 1-D arrays of equal length, as a loop (an array
+    expression compiles a broadcasting check that costs seconds cold)."""
+    out = np.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        out[i] = a[i] - b[i]
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _nnls_small(G, c):
     """Minimize ``x'Gx / 2 - c'x`` over ``x >= 0`` (small, PSD ``G``).
 
@@ -486,7 +496,10 @@ def _nnls_small(G, c):
                 for b in range(members.shape[0]):
                     sub[a, b] = G[members[a], members[b]]
             solution = _solve_psd_small(sub, rhs)
-            if np.all(solution > 0.0):
+            all_positive = True
+            for a in range(members.shape[0]):
+                all_positive = all_positive and solution[a] > 0.0
+            if all_positive:
                 for a in range(members.shape[0]):
                     x[members[a]] = solution[a]
                 break
@@ -528,7 +541,7 @@ def _block_step(block, residual, current, positive):
     for a in range(size):
         for b in range(size):
             c[a] += G[a, b] * current[b]
-    return _nnls_small(G, c) - current
+    return _minus(_nnls_small(G, c), current)
 
 
 @njit(cache=True, nogil=True)
@@ -617,7 +630,7 @@ def _refit_unpenalized_gram(w, H, gram, unpenalized, positive):
         for a in range(size):
             for b in range(size):
                 rhs[a] += block[a, b] * current[b]
-        step = _nnls_small(block, rhs) - current
+        step = _minus(_nnls_small(block, rhs), current)
     else:
         step = _solve_psd_small(block, rhs)
     for k in range(size):

@@ -1,4 +1,4 @@
-"""Numba kernels that read whole columns: statistics and correlations.
+"""Numba kernels that read whole columns once: statistics and norms.
 
 Leaf functions over arrays, called from Python only (never from another
 kernel), so that numba's on-disk cache of each is independent of the others.
@@ -45,73 +45,6 @@ def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
             total += centred * centred - m * m * vi * vi
         norms2[j] = max(total, 0.0)
     return norms2
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_dense(X, R, v, means):
-    """``z_j' R = x_j' R - mean_j v' R`` for every column of dense ``X``."""
-    n_samples, n_features = X.shape
-    vR = 0.0
-    for i in range(n_samples):
-        vR += v[i] * R[i]
-    out = np.empty(n_features)
-    for j in range(n_features):
-        dot = 0.0
-        for i in range(n_samples):
-            dot += X[i, j] * R[i]
-        out[j] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
-    """``z_j' R`` for every column of CSC ``X``."""
-    n_features = X_indptr.shape[0] - 1
-    vR = 0.0
-    for i in range(R.shape[0]):
-        vR += v[i] * R[i]
-    out = np.empty(n_features)
-    for j in range(n_features):
-        dot = 0.0
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            dot += X_data[p] * R[X_indices[p]]
-        out[j] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_subset_dense(X, R, v, means, features):
-    """``z_j' R`` for the listed columns of dense ``X`` only."""
-    n_samples = X.shape[0]
-    vR = 0.0
-    for i in range(n_samples):
-        vR += v[i] * R[i]
-    out = np.empty(features.shape[0])
-    for k in range(features.shape[0]):
-        j = features[k]
-        dot = 0.0
-        for i in range(n_samples):
-            dot += X[i, j] * R[i]
-        out[k] = dot - means[j] * vR
-    return out
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def centred_correlations_subset_sparse(
-    X_data, X_indices, X_indptr, R, v, means, features
-):
-    """``z_j' R`` for the listed columns of CSC ``X`` only."""
-    vR = 0.0
-    for i in range(R.shape[0]):
-        vR += v[i] * R[i]
-    out = np.empty(features.shape[0])
-    for k in range(features.shape[0]):
-        j = features[k]
-        dot = 0.0
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            dot += X_data[p] * R[X_indices[p]]
-        out[k] = dot - means[j] * vR
-    return out
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)

@@ -16,9 +16,10 @@ The driver warm-starts each alpha from the previous solution and solves on a
 working set: the features that are nonzero or unpenalized; it then checks the
 KKT conditions on every other feature and grows the working set with the
 violators until there are none, so the returned duality gap certifies the full
-problem. The check computes a dot product only for features whose bound (see
-:mod:`skreg._bounds`) cannot rule a violation out. Only arrays cross this
-module's borders: no estimator objects, no pandas.
+problem. The check computes a dot product only for features whose bound
+cannot rule a violation out. That loop runs compiled, one call per alpha
+(:mod:`skreg._working_set`). Only arrays cross this module's borders: no
+estimator objects, no pandas.
 """
 
 import warnings
@@ -29,18 +30,12 @@ from scipy import linalg, optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import assert_all_finite
 
-from . import _cd_kernels as kernels
 from . import _column_kernels as column_kernels
-from ._bounds import CorrelationBounds
+from . import _working_set as working_set
 
-# Relative slack on the KKT check, so that a feature sitting exactly on its
-# penalty (up to rounding) does not bounce in and out of the working set.
-_KKT_SLACK = 1e-12
 # Below this ratio of centred to raw squared norm, a column norm computed from
 # sums has lost more than half of its digits and is recomputed directly.
 _CANCELLATION = 1e-6
-# Epochs on a new working set before its KKT check.
-_EARLY_EPOCHS = 5
 
 
 @dataclass
@@ -101,16 +96,16 @@ class Design:
     def correlations(self, R):
         """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
         if self.is_sparse:
-            return column_kernels.centred_correlations_sparse(
+            return working_set.centred_correlations_sparse(
                 self.X.data, self.X.indices, self.X.indptr, R, self.v, self.means
             )
-        return column_kernels.centred_correlations_dense(self.X, R, self.v, self.means)
+        return working_set.centred_correlations_dense(self.X, R, self.v, self.means)
 
     def correlations_of(self, R, features):
         """``Z' R`` for the listed features only."""
         features = np.asarray(features, dtype=np.intp)
         if self.is_sparse:
-            return column_kernels.centred_correlations_subset_sparse(
+            return working_set.centred_correlations_subset_sparse(
                 self.X.data,
                 self.X.indices,
                 self.X.indptr,
@@ -119,7 +114,7 @@ class Design:
                 self.means,
                 features,
             )
-        return column_kernels.centred_correlations_subset_dense(
+        return working_set.centred_correlations_subset_dense(
             self.X, R, self.v, self.means, features
         )
 
@@ -325,114 +320,21 @@ def alpha_grid(
     return np.geomspace(top, top * eps, num=n_alphas)
 
 
-def _kernel_solve(design, state, l1, l2, working_set, solver_options):
-    """Run the kernel that fits the design on ``working_set``; update state.
+def _storage_arguments(design, gram):
+    """The design's storage as the four arrays the compiled solve takes.
 
-    The dense and sparse kernels also leave the working set's correlations
-    and ``R'R``, ``R'y`` at the returned coefficients in
-    ``state.ws_correlations`` and ``state.residual_stats``.
+    ``(X, X_data, X_indices, X_indptr)``: the Gram matrix or dense ``X`` in
+    the first slot, or a CSC matrix's arrays in the other three; the unused
+    slots get small placeholders of the types the compiled code expects.
     """
-    opts = solver_options
-    common = (
-        l1,
-        l2,
-        working_set,
-        opts["positive"],
-        opts["epochs_left"],
-        opts["tol"],
-        opts["gap_tol"],
-        opts["random"],
-        opts["seed"],
-    )
-    if state.gram is not None:
-        return kernels.enet_cd_gram(
-            state.w, state.H, state.gram, state.Zy, state.yy, *common
-        )
-    d = design
-    if d.is_sparse:
-        return kernels.enet_cd_sparse(
-            state.w,
-            state.Q,
-            d.X.data,
-            d.X.indices,
-            d.X.indptr,
-            d.y,
-            d.v,
-            d.means,
-            d.column_v,
-            d.norms2,
-            *common,
-            state.ws_correlations,
-            state.residual_stats,
-        )
-    return kernels.enet_cd_dense(
-        state.w,
-        state.Q,
-        d.X,
-        d.y,
-        d.v,
-        d.means,
-        d.column_v,
-        d.norms2,
-        *common,
-        state.ws_correlations,
-        state.residual_stats,
-    )
-
-
-class _SolverState:
-    """Coefficients, residual and correlation bounds carried along the path."""
-
-    def __init__(self, design, w, gram=None, Zy=None):
-        self.design = design
-        self.w = w
-        self.gram = gram
-        self.Zy = Zy
-        self.yy = float(design.y @ design.y)
-        # outputs of the dense and sparse kernels (see _kernel_solve)
-        self.ws_correlations = np.empty(design.n_features)
-        self.residual_stats = np.empty(2)
-        if gram is None:
-            self.Q = design.residual_part(w)
-            self.H = None
-            self._bounds = CorrelationBounds(design)
-            if not w.any():
-                # At w = 0 the residual is y, whose correlations are known.
-                self._bounds.start_from(design.y, design.Zy)
-        else:
-            self.Q = None
-            self.H = Zy - gram @ w
-
-    def residual(self):
-        """``R = y - Z w`` at the current coefficients (dense/sparse only)."""
-        return self.Q + (self.design.means @ self.w) * self.design.v
-
-    def correlations_of(self, features):
-        """Exact ``Z' R`` for the listed features."""
-        if self.gram is not None:
-            return self.H[features]
-        return self.design.correlations_of(self.residual(), features)
-
-    def correlations_above(self, thresholds, candidates, positive):
-        """Candidates whose pull may exceed ``thresholds``, with exact ``z_j' R``.
-
-        Returns a superset, among ``candidates``, of the features whose pull
-        (``z_j' R``, absolute unless ``positive``) exceeds its threshold, and
-        their exact correlations; every other candidate is certified below
-        (see :class:`~skreg._bounds.CorrelationBounds`).
-        """
-        if self.gram is not None:
-            features = np.flatnonzero(candidates)
-            return features, self.H[features]
-        return self._bounds.above(self.residual(), thresholds, candidates, positive)
-
-    def residual_products(self):
-        """``R' R`` and ``R' y`` at the current coefficients."""
-        if self.gram is not None:
-            wZy = self.w @ self.Zy
-            return max(self.yy - wZy - self.w @ self.H, 0.0), self.yy - wZy
-        R = self.residual()
-        return float(R @ R), float(R @ self.design.y)
+    if gram is not None:
+        return gram, np.empty(0), np.empty(0, np.int32), np.zeros(1, np.int32)
+    if design.is_sparse:
+        X = design.X
+        placeholder = np.empty((0, 0), dtype=X.dtype)
+        return placeholder, X.data, X.indices, X.indptr
+    X = design.X
+    return X, np.empty(0, X.dtype), np.empty(0, np.int32), np.zeros(1, np.int32)
 
 
 def solve_path(
@@ -494,87 +396,69 @@ def solve_path(
     usable = np.isfinite(penalty_factor) & (design.norms2 > 0)
     w[~usable] = 0.0
     unpenalized = usable & (penalty_factor == 0)
+    yy = float(design.y @ design.y)
     if gram is not None:
         gram_matrix, Zy = gram
-        state = _SolverState(design, w, np.ascontiguousarray(gram_matrix), Zy)
+        gram_matrix = np.ascontiguousarray(gram_matrix, dtype=np.float64)
+        solve_alpha = working_set.solve_alpha_gram
+        # the kernel's state: H = Z'R instead of the residual
+        state, target = Zy - gram_matrix @ w, Zy
+        bounds = working_set.KKTBounds(1, n_features, design.norms2)
     else:
-        state = _SolverState(design, w)
-    gap_tol = tol * state.yy
+        gram_matrix = None
+        solve_alpha = (
+            working_set.solve_alpha_sparse
+            if design.is_sparse
+            else working_set.solve_alpha_dense
+        )
+        state, target = design.residual_part(w), design.y
+        bounds = working_set.KKTBounds(design.y.shape[0], n_features, design.norms2)
+        if not w.any():
+            # At w = 0 the residual is y, whose correlations are known.
+            bounds.start_from(design.y, design.Zy)
+    storage = _storage_arguments(design, gram_matrix)
+    gap_tol = tol * yy
     seed = 0
     if selection == "random":
         seed = int(random_state.randint(np.iinfo(np.int32).max))
-    options = {
-        "positive": bool(positive),
-        "tol": float(tol),
-        "gap_tol": float(gap_tol),
-        "random": selection == "random",
-        "seed": seed,
-    }
+    # outputs of the dense and sparse kernels, reused for the final gap
+    ws_correlations = np.empty(n_features)
+    residual_stats = np.empty(2)
+    factors = _finite_factors(penalty_factor)
 
     coefs = np.empty((n_features, alphas.size))
     dual_gaps = np.empty(alphas.size)
     n_iters = []
-    factors = _finite_factors(penalty_factor)
     for k, alpha in enumerate(alphas):
         l1 = (design.n_samples * alpha * l1_ratio) * factors
         l2 = (design.n_samples * alpha * (1.0 - l1_ratio)) * factors
-        # Start from the features already in the model; the KKT check below
-        # adds the others that violate their condition. (A strong-rule guess
-        # costs more dot products than the extra working-set round it saves.)
-        in_set = usable & ((state.w != 0) | unpenalized)
-        epochs = 0
-        # Solve the working set briefly before the first KKT check: features
-        # that must join are found early instead of after a full solve.
-        budget = _EARLY_EPOCHS
-        while True:
-            working_set = np.flatnonzero(in_set)
-            converged = True
-            # whether the kernel's outputs describe this working set at state.w
-            kernel_outputs_current = False
-            if working_set.size and epochs < max_iter:
-                options["epochs_left"] = min(max_iter - epochs, budget)
-                gap_ws, n_epochs = _kernel_solve(
-                    design, state, l1, l2, working_set, options
-                )
-                epochs += n_epochs
-                converged = gap_ws <= gap_tol
-                kernel_outputs_current = n_epochs > 0
-            kkt_bound = l1 * (1.0 + _KKT_SLACK)
-            features, correlations = state.correlations_above(
-                kkt_bound, usable & ~in_set, positive
-            )
-            pulls = correlations if positive else np.abs(correlations)
-            violators = features[pulls > kkt_bound[features]]
-            if epochs >= max_iter or (converged and violators.size == 0):
-                break
-            if violators.size:
-                in_set[violators] = True
-                budget = _EARLY_EPOCHS
-            else:
-                budget = max_iter  # the working set is right: finish the solve
-        # The gap needs exact correlations only for the working set and the
-        # features that might violate their constraint; the rest are feasible.
-        working_set = np.flatnonzero(in_set)
-        relevant = np.concatenate([working_set, features])
-        if kernel_outputs_current and state.gram is None:
-            # the kernel ended on a gap evaluation at state.w: reuse it
-            ws_correlations = state.ws_correlations[: working_set.size]
-            RR, Ry = state.residual_stats
-        else:
-            ws_correlations = state.correlations_of(working_set)
-            RR, Ry = state.residual_products()
-        relevant_correlations = np.concatenate([ws_correlations, correlations])
-        gap = kernels.duality_gap(
-            relevant_correlations,
-            state.w,
+        gap, epochs = solve_alpha(
+            w,
+            state,
+            *storage,
+            target,
+            yy,
+            design.v,
+            design.means,
+            design.column_v,
+            design.norms2,
             l1,
             l2,
-            design.norms2,
-            relevant,
-            positive,
-            RR,
-            Ry,
-            state.yy,
+            usable,
+            unpenalized,
+            bool(positive),
+            int(max_iter),
+            float(tol),
+            float(gap_tol),
+            selection == "random",
+            seed,
+            bounds.norms,
+            bounds.correlations,
+            bounds.snapshot_of,
+            bounds.snapshots,
+            bounds.n_snapshots,
+            ws_correlations,
+            residual_stats,
         )
         if warn and gap > gap_tol:
             warnings.warn(
@@ -585,7 +469,7 @@ def solve_path(
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        coefs[:, k] = state.w
+        coefs[:, k] = w
         dual_gaps[k] = gap / design.n_samples
         # With nothing to update (all-zero solution) the KKT check over every
         # feature was the one pass made; count it, as scikit-learn does.

@@ -1,0 +1,461 @@
+"""The working-set solve at one alpha, compiled (dense and sparse X).
+
+At each alpha of a path, :func:`solve_alpha_dense` / :func:`solve_alpha_sparse`
+run this loop without returning to Python:
+
+1. the working set is the features already in the model (nonzero or
+   unpenalized); the kernel of :mod:`skreg._cd_kernels` solves on it, first
+   for a few epochs only (``_EARLY_EPOCHS``);
+2. the KKT conditions of every other feature are checked: a feature outside
+   the working set is optimal at zero iff its pull ``|z_j' R|`` is at most
+   ``l1_j``; violators join the working set and the loop repeats;
+3. when the solve has converged and nobody violates, the duality gap of the
+   whole problem certifies the solution.
+
+The KKT check spares most dot products with bounds. By the Cauchy-Schwarz
+inequality,
+
+.. math::
+
+    |z_j^\\top R| \\le |z_j^\\top S| + \\|z_j\\| \\, \\|R - S\\|
+
+for any earlier residual ``S`` (a *snapshot*) at which the exact ``z_j' S``
+is known. Each feature keeps the snapshot of its last exact correlation; only
+the features whose bound reaches their threshold get a new dot product, and
+they move to the newest snapshot. A full pass ``Z' R`` is made instead when
+more than ``_FULL_PASS_SHARE`` of the candidates need one, or when more than
+``_MAX_SNAPSHOTS`` snapshots are in use. Far-from-threshold features are not
+touched for many alphas in a row. The state of the bounds lives in
+:class:`KKTBounds` and is carried from one alpha to the next.
+
+numba's on-disk cache keys a compiled function by its own file only, not by
+the files of the functions it calls. The entry points here call the kernels
+of two other modules, so they are built by :func:`_build` as closures over a
+digest of those modules' source: an edit there changes the digest, which is
+part of numba's cache key, and forces a recompilation instead of a stale load.
+"""
+
+import hashlib
+import pathlib
+
+import numpy as np
+from numba import njit
+
+from . import _cd_kernels as kernels
+
+# Epochs on a new working set before the first KKT check: features that must
+# join are found early instead of after a full solve.
+_EARLY_EPOCHS = 5
+# Relative slack on the KKT thresholds, so that rounding at a feature that
+# sits exactly on its threshold does not add it to the working set.
+_KKT_SLACK = 1e-12
+# A full pass once this share of candidates needs an exact value: one pass
+# over every column is then about as cheap, and resets every bound.
+_FULL_PASS_SHARE = 0.5
+# Snapshots kept at most (each is one residual vector).
+_MAX_SNAPSHOTS = 8
+
+# Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
+_FAST = {"reassoc", "contract"}
+
+# How the design is stored (closure constants of the compiled entry points).
+_DENSE, _SPARSE, _GRAM = 0, 1, 2
+
+
+class KKTBounds:
+    """State of the correlation bounds, carried along a path.
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+        Shape of the design.
+    norms2 : ndarray of shape (n_features,)
+        Squared norms of the (centred) columns.
+    """
+
+    def __init__(self, n_samples, n_features, norms2):
+        self.norms = np.sqrt(norms2)
+        # Exact z_j' S_k for the snapshot k = snapshot_of[j] of each feature.
+        self.correlations = np.zeros(n_features)
+        self.snapshot_of = np.zeros(n_features, dtype=np.intp)
+        self.snapshots = np.empty((_MAX_SNAPSHOTS + 1, n_samples))
+        # Snapshots in use (rows of ``snapshots``); 0 means no exact value yet.
+        self.n_snapshots = np.zeros(1, dtype=np.intp)
+
+    def start_from(self, R, correlations):
+        """Use known exact correlations ``Z' R`` as the first snapshot."""
+        self.correlations[:] = correlations
+        self.snapshot_of[:] = 0
+        self.snapshots[0] = R
+        self.n_snapshots[0] = 1
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_dense(X, R, v, means):
+    """``z_j' R = x_j' R - mean_j v' R`` for every column of dense ``X``."""
+    n_samples, n_features = X.shape
+    vR = 0.0
+    for i in range(n_samples):
+        vR += v[i] * R[i]
+    out = np.empty(n_features)
+    for j in range(n_features):
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[j] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
+    """``z_j' R`` for every column of CSC ``X``."""
+    n_features = X_indptr.shape[0] - 1
+    vR = 0.0
+    for i in range(R.shape[0]):
+        vR += v[i] * R[i]
+    out = np.empty(n_features)
+    for j in range(n_features):
+        dot = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            dot += X_data[p] * R[X_indices[p]]
+        out[j] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_subset_dense(X, R, v, means, features):
+    """``z_j' R`` for the listed columns of dense ``X`` only."""
+    n_samples = X.shape[0]
+    vR = 0.0
+    for i in range(n_samples):
+        vR += v[i] * R[i]
+    out = np.empty(features.shape[0])
+    for k in range(features.shape[0]):
+        j = features[k]
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[k] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def centred_correlations_subset_sparse(
+    X_data, X_indices, X_indptr, R, v, means, features
+):
+    """``z_j' R`` for the listed columns of CSC ``X`` only."""
+    vR = 0.0
+    for i in range(R.shape[0]):
+        vR += v[i] * R[i]
+    out = np.empty(features.shape[0])
+    for k in range(features.shape[0]):
+        j = features[k]
+        dot = 0.0
+        for p in range(X_indptr[j], X_indptr[j + 1]):
+            dot += X_data[p] * R[X_indices[p]]
+        out[k] = dot - means[j] * vR
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _copy_into(out, values):
+    """``out[:] = values`` for 1-D arrays of equal length, as a plain loop
+    (numba's slice assignment compiles a shape check with string formatting
+    that costs seconds on a cold cache)."""
+    for i in range(out.shape[0]):
+        out[i] = values[i]
+
+
+@njit(cache=True, nogil=True)
+def _residual(Q, w, means, v, R):
+    """``R = Q + (means . w) v``: the residual of the implicitly centred design."""
+    t = 0.0
+    for j in range(w.shape[0]):
+        t += means[j] * w[j]
+    for i in range(Q.shape[0]):
+        R[i] = Q[i] + t * v[i]
+
+
+@njit(cache=True, nogil=True)
+def _uncertain(R, thresholds, candidates, positive, norms, correlations,
+               snapshot_of, snapshots, n_snapshots, out):  # fmt: skip
+    """Candidates whose bound exceeds their threshold, written to ``out``.
+
+    Returns ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
+    """
+    n_samples = R.shape[0]
+    drifts = np.empty(n_snapshots)
+    for k in range(n_snapshots):
+        total = 0.0
+        for i in range(n_samples):
+            d = snapshots[k, i] - R[i]
+            total += d * d
+        drifts[k] = np.sqrt(total)
+    count = 0
+    n_candidates = 0
+    for j in range(candidates.shape[0]):
+        if not candidates[j]:
+            continue
+        n_candidates += 1
+        pull = correlations[j] if positive else abs(correlations[j])
+        if pull + norms[j] * drifts[snapshot_of[j]] > thresholds[j]:
+            out[count] = j
+            count += 1
+    return count, n_candidates, drifts
+
+
+@njit(cache=True, nogil=True)
+def _forget_unused_snapshots(snapshot_of, snapshots, n_snapshots):
+    """Drop snapshots no feature refers to; return how many remain.
+
+    Returns -1 when more than ``_MAX_SNAPSHOTS`` are still in use (the caller
+    then makes a full pass, which needs one snapshot only).
+    """
+    used = np.zeros(n_snapshots, dtype=np.bool_)
+    for j in range(snapshot_of.shape[0]):
+        used[snapshot_of[j]] = True
+    n_used = 0
+    for k in range(n_snapshots):
+        n_used += used[k]
+    if n_used > _MAX_SNAPSHOTS:
+        return -1
+    if n_used == n_snapshots:
+        return n_snapshots
+    new_index = np.empty(n_snapshots, dtype=np.intp)
+    m = 0
+    for k in range(n_snapshots):
+        if used[k]:
+            _copy_into(snapshots[m], snapshots[k])
+            new_index[k] = m
+            m += 1
+    for j in range(snapshot_of.shape[0]):
+        snapshot_of[j] = new_index[snapshot_of[j]]
+    return n_used
+
+
+@njit(cache=True, nogil=True)
+def _correlations_of(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
+                     features):  # fmt: skip
+    if is_sparse:
+        return centred_correlations_subset_sparse(
+            X_data, X_indices, X_indptr, R, v, means, features
+        )
+    return centred_correlations_subset_dense(X, R, v, means, features)
+
+
+@njit(cache=True, nogil=True)
+def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
+               correlations, snapshot_of, snapshots):  # fmt: skip
+    """Exact correlations of every feature at ``R``, the one snapshot."""
+    if is_sparse:
+        values = centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means)
+    else:
+        values = centred_correlations_dense(X, R, v, means)
+    _copy_into(correlations, values)
+    for j in range(snapshot_of.shape[0]):
+        snapshot_of[j] = 0
+    _copy_into(snapshots[0], R)
+    return 1
+
+
+@njit(cache=True, nogil=True)
+def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
+               thresholds, candidates, positive, norms, correlations,
+               snapshot_of, snapshots, n_snapshots, features):  # fmt: skip
+    """Candidates that may violate their KKT condition, with exact correlations.
+
+    Writes to ``features`` a superset of the candidates whose pull exceeds
+    their threshold, whose exact ``z_j' R`` are then in ``correlations``, and
+    returns how many; every other candidate is certified within its threshold.
+    """
+    storage = (is_sparse, X, X_data, X_indices, X_indptr)
+    n = n_snapshots[0]
+    if n == 0:
+        n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots)
+    count, n_candidates, drifts = _uncertain(
+        R, thresholds, candidates, positive, norms, correlations,
+        snapshot_of, snapshots, n, features,
+    )  # fmt: skip
+    if count > _FULL_PASS_SHARE * n_candidates:
+        n_snapshots[0] = _full_pass(
+            *storage, R, v, means, correlations, snapshot_of, snapshots
+        )
+        count = 0
+        for j in range(candidates.shape[0]):
+            pull = correlations[j] if positive else abs(correlations[j])
+            if candidates[j] and pull > thresholds[j]:
+                features[count] = j
+                count += 1
+        return count
+    # Features whose snapshot is R itself already hold exact values.
+    n_stale = 0
+    stale = np.empty(count, dtype=np.intp)
+    for k in range(count):
+        j = features[k]
+        if drifts[snapshot_of[j]] > 0.0:
+            stale[n_stale] = j
+            n_stale += 1
+    if n_stale:
+        stale = stale[:n_stale]
+        values = _correlations_of(*storage, R, v, means, stale)
+        for k in range(n_stale):
+            correlations[stale[k]] = values[k]
+            snapshot_of[stale[k]] = n
+        _copy_into(snapshots[n], R)
+        n = _forget_unused_snapshots(snapshot_of, snapshots, n + 1)
+        if n < 0:
+            n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots)
+    n_snapshots[0] = n
+    return count
+
+
+def _source_digest(*modules):
+    """SHA-1 of the source files of ``modules`` (see the module docstring)."""
+    digest = hashlib.sha1()
+    for module in modules:
+        digest.update(pathlib.Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _build(storage_kind, digest):
+    """Compile the entry point for one storage of the design.
+
+    ``storage_kind`` (``_DENSE``, ``_SPARSE`` or ``_GRAM``) is a closure
+    constant, so numba drops the other storages' branches; ``digest`` is only
+    referenced, to be part of the cache key. (Closure variables must stay
+    plain constants: a captured function would change the key every run.)
+    """
+    is_sparse = storage_kind == _SPARSE
+
+    @njit(cache=True, nogil=True)
+    def solve_alpha(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
+                    column_v, norms2, l1, l2, usable, unpenalized, positive,
+                    max_iter, tol_dw, gap_tol, random, seed, norms,
+                    correlations, snapshot_of, snapshots, n_snapshots,
+                    ws_correlations, residual_stats):  # fmt: skip
+        digest  # noqa: B018 (part of numba's cache key)
+        storage = (is_sparse, X, X_data, X_indices, X_indptr)
+        n_features = w.shape[0]
+        R = np.empty(Q.shape[0])
+        thresholds = np.empty(n_features)
+        in_set = np.empty(n_features, dtype=np.bool_)
+        candidates = np.empty(n_features, dtype=np.bool_)
+        for j in range(n_features):
+            thresholds[j] = l1[j] * (1.0 + _KKT_SLACK)
+            in_set[j] = usable[j] and (w[j] != 0.0 or unpenalized[j])
+        features = np.empty(n_features, dtype=np.intp)
+        epochs = 0
+        budget = _EARLY_EPOCHS
+        while True:
+            working_set = np.flatnonzero(in_set)
+            converged = True
+            # whether the kernel's outputs describe this working set at w
+            kernel_outputs_current = False
+            if working_set.shape[0] and epochs < max_iter:
+                epochs_left = min(max_iter - epochs, budget)
+                if storage_kind == _GRAM:
+                    gap_ws, n_epochs = kernels.enet_cd_gram(
+                        w, Q, X, y, yy, l1, l2, working_set, positive,
+                        epochs_left, tol_dw, gap_tol, random, seed,
+                    )  # fmt: skip
+                elif storage_kind == _SPARSE:
+                    gap_ws, n_epochs = kernels.enet_cd_sparse(
+                        w, Q, X_data, X_indices, X_indptr, y, v, means,
+                        column_v, norms2, l1, l2, working_set, positive,
+                        epochs_left, tol_dw, gap_tol, random, seed,
+                        ws_correlations, residual_stats,
+                    )  # fmt: skip
+                else:
+                    gap_ws, n_epochs = kernels.enet_cd_dense(
+                        w, Q, X, y, v, means, column_v, norms2, l1, l2,
+                        working_set, positive, epochs_left, tol_dw, gap_tol,
+                        random, seed, ws_correlations, residual_stats,
+                    )  # fmt: skip
+                epochs += n_epochs
+                converged = gap_ws <= gap_tol
+                kernel_outputs_current = n_epochs > 0
+            for j in range(n_features):
+                candidates[j] = usable[j] and not in_set[j]
+            if storage_kind == _GRAM:
+                # H = Z'R is kept exact: every candidate's pull is known.
+                count = 0
+                for j in range(n_features):
+                    pull = Q[j] if positive else abs(Q[j])
+                    if candidates[j] and pull > thresholds[j]:
+                        correlations[j] = Q[j]
+                        features[count] = j
+                        count += 1
+            else:
+                _residual(Q, w, means, v, R)
+                count = _kkt_check(
+                    *storage, v, means, R, thresholds, candidates, positive,
+                    norms, correlations, snapshot_of, snapshots, n_snapshots,
+                    features,
+                )  # fmt: skip
+            n_violators = 0
+            for k in range(count):
+                j = features[k]
+                pull = correlations[j] if positive else abs(correlations[j])
+                if pull > thresholds[j]:
+                    n_violators += 1
+            if epochs >= max_iter or (converged and n_violators == 0):
+                break
+            if n_violators:
+                for k in range(count):
+                    j = features[k]
+                    pull = correlations[j] if positive else abs(correlations[j])
+                    if pull > thresholds[j]:
+                        in_set[j] = True
+                budget = _EARLY_EPOCHS
+            else:
+                budget = max_iter  # the working set is right: finish the solve
+        # The gap needs exact correlations only for the working set and the
+        # features that might violate their constraint; the rest are feasible.
+        n_working = working_set.shape[0]
+        relevant = np.empty(n_working + count, dtype=np.intp)
+        relevant_correlations = np.empty(n_working + count)
+        for k in range(n_working):
+            relevant[k] = working_set[k]
+        for k in range(count):
+            relevant[n_working + k] = features[k]
+        for k in range(count):
+            relevant_correlations[n_working + k] = correlations[features[k]]
+        if storage_kind == _GRAM:
+            # R'R = y'y - 2 w'Z'y + w'Z'Zw = y'y - w'Zy - w'H, R'y = y'y - w'Zy
+            wZy = 0.0
+            wH = 0.0
+            for j in range(n_features):
+                wZy += w[j] * y[j]
+                wH += w[j] * Q[j]
+            for k in range(n_working):
+                relevant_correlations[k] = Q[working_set[k]]
+            RR = max(yy - wZy - wH, 0.0)
+            Ry = yy - wZy
+        elif kernel_outputs_current:
+            # the kernel ended on a gap evaluation at w: reuse it
+            for k in range(n_working):
+                relevant_correlations[k] = ws_correlations[k]
+            RR = residual_stats[0]
+            Ry = residual_stats[1]
+        else:
+            values = _correlations_of(*storage, R, v, means, working_set)
+            for k in range(n_working):
+                relevant_correlations[k] = values[k]
+            RR = 0.0
+            Ry = 0.0
+            for i in range(R.shape[0]):
+                RR += R[i] * R[i]
+                Ry += R[i] * y[i]
+        gap = kernels.duality_gap(
+            relevant_correlations, w, l1, l2, norms2, relevant, positive,
+            RR, Ry, yy,
+        )  # fmt: skip
+        return gap, epochs
+
+    return solve_alpha
+
+
+_DIGEST = _source_digest(kernels)
+solve_alpha_dense = _build(_DENSE, _DIGEST)
+solve_alpha_sparse = _build(_SPARSE, _DIGEST)
+solve_alpha_gram = _build(_GRAM, _DIGEST)
