@@ -1,7 +1,7 @@
-"""The working-set solve at one alpha, compiled (dense and sparse X).
+"""The working-set solve at one alpha, compiled (dense, sparse or Gram).
 
-At each alpha of a path, :func:`solve_alpha_dense` / :func:`solve_alpha_sparse`
-run this loop without returning to Python:
+At each alpha of a path, :func:`solve_alpha_dense`, :func:`solve_alpha_sparse`
+or :func:`solve_alpha_gram` runs this loop without returning to Python:
 
 1. the working set is the features already in the model (nonzero or
    unpenalized); the kernel of :mod:`skreg._cd_kernels` solves on it, first
@@ -11,6 +11,10 @@ run this loop without returning to Python:
    ``l1_j``; violators join the working set and the loop repeats;
 3. when the solve has converged and nobody violates, the duality gap of the
    whole problem certifies the solution.
+
+With the Gram matrix, ``Z' R`` is kept up to date by the kernel and the check
+reads it. With dense or sparse ``X``, the check spares most dot products with
+bounds, as follows.
 
 The KKT check spares most dot products with bounds. By the Cauchy-Schwarz
 inequality,
@@ -30,9 +34,10 @@ touched for many alphas in a row. The state of the bounds lives in
 
 numba's on-disk cache keys a compiled function by its own file only, not by
 the files of the functions it calls. The entry points here call the kernels
-of two other modules, so they are built by :func:`_build` as closures over a
-digest of those modules' source: an edit there changes the digest, which is
-part of numba's cache key, and forces a recompilation instead of a stale load.
+of :mod:`skreg._cd_kernels`, so they are built by :func:`_build` as closures
+over a digest of that module's source: an edit there changes the digest,
+which is part of numba's cache key, and forces a recompilation instead of a
+stale load. (Everything else they call lives in this file.)
 """
 
 import hashlib
