@@ -24,13 +24,15 @@ stored entries of ``x_j`` (``Q -= delta * x_j``), never a dense centred column.
 Convergence is certified by the duality gap (as in scikit-learn): after an epoch
 whose largest coefficient change is at most ``tol_dw`` times the largest
 coefficient, the gap is computed and the solve stops when it is at most
-``gap_tol``. The dual point is the residual rescaled to be feasible for the
-features with a pure L1 penalty; features with an L2 part enter through their
-Fenchel conjugate, so ``l1_ratio=0`` (ridge) is certified too.
+``gap_tol``; after a gap that is still too large, the next one waits for a
+share of the epochs that the gap's linear decrease predicts are needed. The
+dual point is the residual rescaled to be feasible for the features with a
+pure L1 penalty; features with an L2 part enter through their Fenchel
+conjugate, so ``l1_ratio=0`` (ridge) is certified too.
 
 In-place contract: ``w`` and ``Q`` (or ``H`` for the Gram kernel) are updated in
 place and describe the returned solution; nothing else is written.
-Kernels return ``(gap, n_epochs)``.
+Kernels return ``(gap, n_epochs, evaluated)``.
 """
 
 import numpy as np
@@ -131,9 +133,32 @@ _ANDERSON_DEPTH = 5
 # this relative margin: a clear-cut decision keeps equivalent problems (e.g.
 # repeated rows vs sample weights) on the same trajectory up to rounding.
 _ANDERSON_MARGIN = 1e-9
+# Most extrapolation opportunities skipped after rejections in a row.
+_MAX_ANDERSON_BACKOFF = 3
 # Relative violation of an unpenalized feature's dual constraint, |z_j' R| /
 # (||z_j|| ||R||), above which no duality gap is certified.
 _UNPENALIZED_TOL = 1e-9
+# Longest wait, in epochs, between two duality-gap evaluations.
+_MAX_GAP_WAIT = 10
+
+
+@njit(cache=True, nogil=True)
+def _next_gap_epoch(epoch, gap, previous_epoch, previous_gap, gap_tol):
+    """Epoch of the next duality-gap evaluation after one that failed.
+
+    A gap costs about half an epoch, so it is not evaluated after every epoch
+    of a long tail. Coordinate descent converges linearly: from the last two
+    gaps the epochs still needed are predicted, and the next evaluation comes
+    after half of them (at most ``_MAX_GAP_WAIT``), so a check is never late
+    by more than that half and a long tail costs a few evaluations only.
+    """
+    if previous_epoch < 0 or not (0.0 < gap < previous_gap) or not gap_tol > 0.0:
+        return epoch + 1
+    rate = (gap / previous_gap) ** (1.0 / (epoch - previous_epoch))
+    if not rate < 1.0:
+        return epoch + 1
+    needed = np.log(gap_tol / gap) / np.log(rate)
+    return epoch + max(1, min(int(0.5 * needed), _MAX_GAP_WAIT))
 
 
 # Small dense solves are written out here: numba's np.linalg wrappers would add
@@ -308,21 +333,36 @@ def _keep_if_lower(w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set):
     """Move to the extrapolated point if it lowers the objective.
 
     ``R`` holds the ``Q`` part of the extrapolated residual and ``t + shift``
-    its centring offset. Returns the (possibly updated) ``(t, vQ)``; ``w``
-    and ``Q`` change in place when the point is kept.
+    its centring offset. Returns the (possibly updated) ``(t, vQ)`` and
+    whether the point was kept; ``w`` and ``Q`` change in place if so.
     """
     now = _half_squared_residual(Q, t, v) + _penalty_value(w, l1, l2, working_set)
     extrapolated = _half_squared_residual(R, t + shift, v)
     extrapolated += _extrapolated_penalty(candidate, l1, l2, working_set)
     if not extrapolated < now - _ANDERSON_MARGIN * abs(now):
-        return t, vQ
+        return t, vQ, False
     vQ = 0.0
     for i in range(Q.shape[0]):
         Q[i] = R[i]
         vQ += v[i] * Q[i]
     for k in range(working_set.shape[0]):
         w[working_set[k]] = candidate[k]
-    return t + shift, vQ
+    return t + shift, vQ, True
+
+
+@njit(cache=True, nogil=True)
+def _anderson_backoff(kept, backoff):
+    """``(wait, backoff)`` after an extrapolation was tried.
+
+    An extrapolation costs about one epoch; on problems where coordinate
+    descent alone converges fast it is mostly rejected. After each rejection
+    in a row the next ``1, 3, 7, ...`` opportunities (at most
+    ``_MAX_ANDERSON_BACKOFF``) are skipped; a kept point resets the count.
+    """
+    if kept:
+        return 0, 0
+    backoff = min(2 * backoff + 1, _MAX_ANDERSON_BACKOFF)
+    return backoff, backoff
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -381,7 +421,8 @@ def _sweep_sparse(
     """One pass of coordinate updates over ``features`` (CSC ``X``).
 
     Same contract as :func:`_sweep_dense`; an update costs the stored entries
-    of its column only.
+    of its column only. Row indices are read as unsigned (``np.uintp``), which
+    spares numba's negative-index wraparound in the inner loops.
     """
     n_features = features.shape[0]
     w_max = 0.0
@@ -391,14 +432,14 @@ def _sweep_sparse(
         start, end = X_indptr[j], X_indptr[j + 1]
         dot = 0.0
         for p in range(start, end):
-            dot += X_data[p] * Q[X_indices[p]]
+            dot += X_data[p] * Q[np.uintp(X_indices[p])]
         gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
         w_j = w[j]
         new_w_j = _updated_coordinate(w_j, gradient, norms2[j], l1[j], l2[j], positive)
         if new_w_j != w_j:
             delta = new_w_j - w_j
             for p in range(start, end):
-                Q[X_indices[p]] -= delta * X_data[p]
+                Q[np.uintp(X_indices[p])] -= delta * X_data[p]
             t += delta * means[j]
             vQ -= delta * column_v[j]
             w[j] = new_w_j
@@ -606,7 +647,7 @@ def _refit_unpenalized_sparse(
         w[j] += step[k]
         t += step[k] * means[j]
         for p in range(X_indptr[j], X_indptr[j + 1]):
-            Q[X_indices[p]] -= step[k] * X_data[p]
+            Q[np.uintp(X_indices[p])] -= step[k] * X_data[p]
     vQ = 0.0
     for i in range(n_samples):
         vQ += v[i] * Q[i]
@@ -657,6 +698,7 @@ def enet_cd_dense(
     max_epochs,
     tol_dw,
     gap_tol,
+    gap_at_end,
     random,
     seed,
     correlations,
@@ -694,6 +736,10 @@ def enet_cd_dense(
         Relative coefficient change below which the gap is checked.
     gap_tol : float
         Duality gap (sum units) at which the solve stops.
+    gap_at_end : bool
+        Evaluate the gap after the last epoch even when the coefficients have
+        not settled (the caller then gets a gap describing the returned ``w``;
+        the working-set loop asks for it only when the epochs run out).
     random : bool
         Pick features uniformly at random instead of cyclically.
     seed : int
@@ -707,15 +753,20 @@ def enet_cd_dense(
     Returns
     -------
     gap : float
-        Duality gap of the working-set problem at the returned ``w`` (the
-        kernel always ends on a gap evaluation, so the two outputs above
-        describe the returned ``w`` whenever ``max_epochs >= 1``).
+        Duality gap of the working-set problem at the last evaluation.
     n_epochs : int
         Passes over the working set that were run.
+    evaluated : bool
+        Whether that evaluation was at the returned ``w``, so that ``gap`` and
+        the two outputs above describe it (always when the solve converged,
+        or when ``gap_at_end`` is set).
 
     Notes
     -----
-    Every ``_ANDERSON_DEPTH + 1`` epochs the last iterates are extrapolated
+    The gap is evaluated once the largest coefficient change is at most
+    ``tol_dw`` times the largest coefficient, and after a failed evaluation
+    on the schedule of :func:`_next_gap_epoch`. Every ``_ANDERSON_DEPTH + 1``
+    epochs the last iterates are extrapolated
     (Anderson acceleration) and the extrapolated point replaces ``w`` when it
     lowers the objective. Unpenalized features form one block, re-fitted by
     (non-negative) least squares given the others after every epoch, so that
@@ -745,6 +796,11 @@ def enet_cd_dense(
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
+    # gap schedule (see _next_gap_epoch); whether the gap describes the last w
+    next_gap, gap_epoch, last_gap = 0, -1, np.inf
+    evaluated = False
+    # extrapolation opportunities to skip, and the current skip length
+    anderson_wait, anderson_backoff = 0, 0
     for epoch in range(max_epochs):
         t, vQ, w_max, dw_max = _sweep_dense(
             w,
@@ -766,7 +822,9 @@ def enet_cd_dense(
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
-        if (
+        if slot == _ANDERSON_DEPTH and n_working > 1 and anderson_wait > 0:
+            anderson_wait -= 1
+        elif (
             slot == _ANDERSON_DEPTH
             and n_working > 1
             and _anderson_extrapolation(history, candidate)
@@ -786,14 +844,18 @@ def enet_cd_dense(
                     for i in range(n_samples):
                         R[i] -= delta * X[i, j]
                     shift += delta * means[j]
-            t, vQ = _keep_if_lower(
+            t, vQ, kept = _keep_if_lower(
                 w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set
             )
+            anderson_wait, anderson_backoff = _anderson_backoff(kept, anderson_backoff)
         if block:
             t, vQ = _refit_unpenalized_dense(
                 w, Q, X, v, means, unpenalized, t, positive
             )
-        if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+        evaluated = False
+        settled = w_max == 0.0 or dw_max <= tol_dw * w_max
+        last = epoch == max_epochs - 1
+        if (settled and epoch >= next_gap) or (last and gap_at_end):
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -813,9 +875,12 @@ def enet_cd_dense(
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
+            evaluated = True
             if gap <= gap_tol:
-                return gap, epoch + 1
-    return gap, max_epochs
+                return gap, epoch + 1, True
+            next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
+            gap_epoch, last_gap = epoch, gap
+    return gap, max_epochs, evaluated
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -837,6 +902,7 @@ def enet_cd_sparse(
     max_epochs,
     tol_dw,
     gap_tol,
+    gap_at_end,
     random,
     seed,
     correlations,
@@ -871,6 +937,11 @@ def enet_cd_sparse(
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
+    # gap schedule (see _next_gap_epoch); whether the gap describes the last w
+    next_gap, gap_epoch, last_gap = 0, -1, np.inf
+    evaluated = False
+    # extrapolation opportunities to skip, and the current skip length
+    anderson_wait, anderson_backoff = 0, 0
     for epoch in range(max_epochs):
         t, vQ, w_max, dw_max = _sweep_sparse(
             w,
@@ -894,7 +965,9 @@ def enet_cd_sparse(
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
-        if (
+        if slot == _ANDERSON_DEPTH and n_working > 1 and anderson_wait > 0:
+            anderson_wait -= 1
+        elif (
             slot == _ANDERSON_DEPTH
             and n_working > 1
             and _anderson_extrapolation(history, candidate)
@@ -910,16 +983,20 @@ def enet_cd_sparse(
                 delta = candidate[k] - w[j]
                 if delta != 0.0:
                     for p in range(X_indptr[j], X_indptr[j + 1]):
-                        R[X_indices[p]] -= delta * X_data[p]
+                        R[np.uintp(X_indices[p])] -= delta * X_data[p]
                     shift += delta * means[j]
-            t, vQ = _keep_if_lower(
+            t, vQ, kept = _keep_if_lower(
                 w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set
             )
+            anderson_wait, anderson_backoff = _anderson_backoff(kept, anderson_backoff)
         if block:
             t, vQ = _refit_unpenalized_sparse(
                 w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
             )
-        if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+        evaluated = False
+        settled = w_max == 0.0 or dw_max <= tol_dw * w_max
+        last = epoch == max_epochs - 1
+        if (settled and epoch >= next_gap) or (last and gap_at_end):
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -932,16 +1009,19 @@ def enet_cd_sparse(
                 j = working_set[k]
                 dot = 0.0
                 for p in range(X_indptr[j], X_indptr[j + 1]):
-                    dot += X_data[p] * R[X_indices[p]]
+                    dot += X_data[p] * R[np.uintp(X_indices[p])]
                 correlations[k] = dot - means[j] * vR
             residual_stats[0] = RR
             residual_stats[1] = Ry
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
+            evaluated = True
             if gap <= gap_tol:
-                return gap, epoch + 1
-    return gap, max_epochs
+                return gap, epoch + 1, True
+            next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
+            gap_epoch, last_gap = epoch, gap
+    return gap, max_epochs, evaluated
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -958,6 +1038,7 @@ def enet_cd_gram(
     max_epochs,
     tol_dw,
     gap_tol,
+    gap_at_end,
     random,
     seed,
 ):
@@ -996,12 +1077,19 @@ def enet_cd_gram(
     candidate = np.empty(n_working)
     shifted = np.empty(n_features)
     gap = np.inf
+    # gap schedule (see _next_gap_epoch); whether the gap describes the last w
+    next_gap, gap_epoch, last_gap = 0, -1, np.inf
+    evaluated = False
+    # extrapolation opportunities to skip, and the current skip length
+    anderson_wait, anderson_backoff = 0, 0
     for epoch in range(max_epochs):
         w_max, dw_max = _sweep_gram(w, H, gram, l1, l2, swept, positive, random)
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
-        if (
+        if slot == _ANDERSON_DEPTH and n_working > 1 and anderson_wait > 0:
+            anderson_wait -= 1
+        elif (
             slot == _ANDERSON_DEPTH
             and n_working > 1
             and _anderson_extrapolation(history, candidate)
@@ -1028,14 +1116,19 @@ def enet_cd_gram(
                 extrapolated += 0.5 * (
                     -candidate[k] * Zy[j] - candidate[k] * shifted[j]
                 )
-            if extrapolated < now - _ANDERSON_MARGIN * (abs(now) + 0.5 * yy):
+            kept = extrapolated < now - _ANDERSON_MARGIN * (abs(now) + 0.5 * yy)
+            if kept:
                 for m in range(n_features):
                     H[m] = shifted[m]
                 for k in range(n_working):
                     w[working_set[k]] = candidate[k]
+            anderson_wait, anderson_backoff = _anderson_backoff(kept, anderson_backoff)
         if block:
             _refit_unpenalized_gram(w, H, gram, unpenalized, positive)
-        if w_max == 0.0 or dw_max <= tol_dw * w_max or epoch == max_epochs - 1:
+        evaluated = False
+        settled = w_max == 0.0 or dw_max <= tol_dw * w_max
+        last = epoch == max_epochs - 1
+        if (settled and epoch >= next_gap) or (last and gap_at_end):
             wZy = 0.0
             wH = 0.0
             for m in range(n_features):
@@ -1049,6 +1142,9 @@ def enet_cd_gram(
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
+            evaluated = True
             if gap <= gap_tol:
-                return gap, epoch + 1
-    return gap, max_epochs
+                return gap, epoch + 1, True
+            next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
+            gap_epoch, last_gap = epoch, gap
+    return gap, max_epochs, evaluated

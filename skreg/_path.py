@@ -13,7 +13,8 @@ handed to the kernels of :mod:`skreg._cd_kernels` in sum units: rows scaled by
 (1 - rho) * pf_j``; their duality gap is divided by ``n`` on the way out.
 
 The driver warm-starts each alpha from the previous solution and solves on a
-working set: the features that are nonzero or unpenalized; it then checks the
+working set: the features that are nonzero or unpenalized, and those the
+sequential strong rule expects to enter; it then checks the
 KKT conditions on every other feature and grows the working set with the
 violators until there are none, so the returned duality gap certifies the full
 problem. The check computes a dot product only for features whose bound
@@ -430,6 +431,8 @@ def solve_path(
     dual_gaps = np.empty(alphas.size)
     n_iters = []
     for k, alpha in enumerate(alphas):
+        # previous alpha over this one, for the strong rule (0: no previous)
+        strong_ratio = alphas[k - 1] / alpha if k > 0 and alpha > 0 else 0.0
         l1 = (design.n_samples * alpha * l1_ratio) * factors
         l2 = (design.n_samples * alpha * (1.0 - l1_ratio)) * factors
         gap, epochs = solve_alpha(
@@ -452,6 +455,7 @@ def solve_path(
             float(gap_tol),
             selection == "random",
             seed,
+            float(strong_ratio),
             bounds.norms,
             bounds.correlations,
             bounds.snapshot_of,

@@ -4,8 +4,9 @@ At each alpha of a path, :func:`solve_alpha_dense`, :func:`solve_alpha_sparse`
 or :func:`solve_alpha_gram` runs this loop without returning to Python:
 
 1. the working set is the features already in the model (nonzero or
-   unpenalized); the kernel of :mod:`skreg._cd_kernels` solves on it, first
-   for a few epochs only (``_EARLY_EPOCHS``);
+   unpenalized), plus, along a path, those the sequential strong rule expects
+   to enter (:func:`_add_strong`); the kernel of :mod:`skreg._cd_kernels`
+   solves on it, first for a few epochs only (``_EARLY_EPOCHS``);
 2. the KKT conditions of every other feature are checked: a feature outside
    the working set is optimal at zero iff its pull ``|z_j' R|`` is at most
    ``l1_j``; violators join the working set and the loop repeats;
@@ -122,7 +123,7 @@ def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
     for j in range(n_features):
         dot = 0.0
         for p in range(X_indptr[j], X_indptr[j + 1]):
-            dot += X_data[p] * R[X_indices[p]]
+            dot += X_data[p] * R[np.uintp(X_indices[p])]
         out[j] = dot - means[j] * vR
     return out
 
@@ -157,7 +158,7 @@ def centred_correlations_subset_sparse(
         j = features[k]
         dot = 0.0
         for p in range(X_indptr[j], X_indptr[j + 1]):
-            dot += X_data[p] * R[X_indices[p]]
+            dot += X_data[p] * R[np.uintp(X_indices[p])]
         out[k] = dot - means[j] * vR
     return out
 
@@ -314,6 +315,45 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
     return count
 
 
+@njit(cache=True, nogil=True)
+def _add_strong(R, l1, ratio, usable, positive, norms, correlations,
+                snapshot_of, snapshots, n_snapshots, in_set):  # fmt: skip
+    """Add to ``in_set`` the features the sequential strong rule expects in.
+
+    At a new alpha (``l1`` here, ``ratio * l1`` at the previous one), the
+    sequential strong rule of Tibshirani et al. (2012) predicts that a feature
+    enters when its pull at the previous solution exceeds ``(2 - ratio) l1``.
+    The pull is not known exactly for every feature; a lower bound,
+    ``|z_j' S| - ||z_j|| ||R - S||`` from its snapshot ``S``, is, and costs no
+    dot product. A wrong guess only costs epochs: the KKT check still decides.
+    """
+    n_samples = R.shape[0]
+    drifts = np.empty(n_snapshots)
+    for k in range(n_snapshots):
+        total = 0.0
+        for i in range(n_samples):
+            d = snapshots[k, i] - R[i]
+            total += d * d
+        drifts[k] = np.sqrt(total)
+    for j in range(in_set.shape[0]):
+        if in_set[j] or not usable[j]:
+            continue
+        pull = correlations[j] if positive else abs(correlations[j])
+        if pull - norms[j] * drifts[snapshot_of[j]] > (2.0 - ratio) * l1[j]:
+            in_set[j] = True
+
+
+@njit(cache=True, nogil=True)
+def _add_strong_gram(H, l1, ratio, usable, positive, in_set):
+    """:func:`_add_strong` with the Gram matrix, where ``H = Z'R`` is exact."""
+    for j in range(in_set.shape[0]):
+        if in_set[j] or not usable[j]:
+            continue
+        pull = H[j] if positive else abs(H[j])
+        if pull > (2.0 - ratio) * l1[j]:
+            in_set[j] = True
+
+
 def _source_digest(*modules):
     """SHA-1 of the source files of ``modules`` (see the module docstring)."""
     digest = hashlib.sha1()
@@ -335,8 +375,8 @@ def _build(storage_kind, digest):
     @njit(cache=True, nogil=True)
     def solve_alpha(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
                     column_v, norms2, l1, l2, usable, unpenalized, positive,
-                    max_iter, tol_dw, gap_tol, random, seed, norms,
-                    correlations, snapshot_of, snapshots, n_snapshots,
+                    max_iter, tol_dw, gap_tol, random, seed, strong_ratio,
+                    norms, correlations, snapshot_of, snapshots, n_snapshots,
                     ws_correlations, residual_stats):  # fmt: skip
         digest  # noqa: B018 (part of numba's cache key)
         storage = (is_sparse, X, X_data, X_indices, X_indptr)
@@ -348,6 +388,14 @@ def _build(storage_kind, digest):
         for j in range(n_features):
             thresholds[j] = l1[j] * (1.0 + _KKT_SLACK)
             in_set[j] = usable[j] and (w[j] != 0.0 or unpenalized[j])
+        if 1.0 < strong_ratio < 2.0:
+            if storage_kind == _GRAM:
+                _add_strong_gram(Q, l1, strong_ratio, usable, positive, in_set)
+            elif n_snapshots[0] > 0:
+                _residual(Q, w, means, v, R)
+                _add_strong(R, l1, strong_ratio, usable, positive, norms,
+                            correlations, snapshot_of, snapshots, n_snapshots[0],
+                            in_set)  # fmt: skip
         features = np.empty(n_features, dtype=np.intp)
         epochs = 0
         budget = _EARLY_EPOCHS
@@ -358,27 +406,31 @@ def _build(storage_kind, digest):
             kernel_outputs_current = False
             if working_set.shape[0] and epochs < max_iter:
                 epochs_left = min(max_iter - epochs, budget)
+                # A gap at the end only when the epochs run out: the final
+                # certificate then needs no extra pass.
+                gap_at_end = epochs_left == max_iter - epochs
                 if storage_kind == _GRAM:
-                    gap_ws, n_epochs = kernels.enet_cd_gram(
+                    gap_ws, n_epochs, evaluated = kernels.enet_cd_gram(
                         w, Q, X, y, yy, l1, l2, working_set, positive,
-                        epochs_left, tol_dw, gap_tol, random, seed,
+                        epochs_left, tol_dw, gap_tol, gap_at_end, random, seed,
                     )  # fmt: skip
                 elif storage_kind == _SPARSE:
-                    gap_ws, n_epochs = kernels.enet_cd_sparse(
+                    gap_ws, n_epochs, evaluated = kernels.enet_cd_sparse(
                         w, Q, X_data, X_indices, X_indptr, y, v, means,
                         column_v, norms2, l1, l2, working_set, positive,
-                        epochs_left, tol_dw, gap_tol, random, seed,
+                        epochs_left, tol_dw, gap_tol, gap_at_end, random, seed,
                         ws_correlations, residual_stats,
                     )  # fmt: skip
                 else:
-                    gap_ws, n_epochs = kernels.enet_cd_dense(
+                    gap_ws, n_epochs, evaluated = kernels.enet_cd_dense(
                         w, Q, X, y, v, means, column_v, norms2, l1, l2,
                         working_set, positive, epochs_left, tol_dw, gap_tol,
-                        random, seed, ws_correlations, residual_stats,
+                        gap_at_end, random, seed, ws_correlations,
+                        residual_stats,
                     )  # fmt: skip
                 epochs += n_epochs
-                converged = gap_ws <= gap_tol
-                kernel_outputs_current = n_epochs > 0
+                converged = evaluated and gap_ws <= gap_tol
+                kernel_outputs_current = evaluated
             for j in range(n_features):
                 candidates[j] = usable[j] and not in_set[j]
             if storage_kind == _GRAM:

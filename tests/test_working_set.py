@@ -83,3 +83,37 @@ def test_entry_points_are_keyed_by_the_kernels_digest():
         cells = [cell.cell_contents for cell in entry.py_func.__closure__]
         assert ws._source_digest(_cd_kernels) in cells
         assert all(isinstance(value, (bool, int, str)) for value in cells)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_strong_rule_adds_the_features_whose_lower_bound_clears_it(positive):
+    # Exact correlations at a snapshot S, residual R near S: a feature joins
+    # when its pull at S, less ||z_j|| ||R - S||, exceeds (2 - ratio) l1.
+    rng = np.random.RandomState(3)
+    X = rng.randn(50, 120)
+    y = rng.randn(50)
+    design = make_design(X, y, fit_intercept=False)
+    bounds = ws.KKTBounds(50, 120, design.norms2)
+    bounds.start_from(design.y, design.Zy)
+    R = design.y + 0.01 * rng.randn(50)
+    l1 = np.full(120, np.quantile(np.abs(design.Zy), 0.8))
+    usable = np.ones(120, dtype=bool)
+    usable[5] = False
+    in_set = np.zeros(120, dtype=bool)
+    in_set[:3] = True
+    ratio = 1.2
+    ws._add_strong(
+        R, l1, ratio, usable, positive, bounds.norms, bounds.correlations,
+        bounds.snapshot_of, bounds.snapshots, 1, in_set,
+    )  # fmt: skip
+    pulls = design.Zy if positive else np.abs(design.Zy)
+    lower = pulls - bounds.norms * np.linalg.norm(R - design.y)
+    expected = (lower > (2 - ratio) * l1) & usable
+    expected[:3] = True
+    assert_allclose(in_set, expected)
+    assert 3 < in_set.sum() < 120
+    # every feature the rule added is one whose true pull at R clears it
+    true_pulls = X.T @ R if positive else np.abs(X.T @ R)
+    added = in_set.copy()
+    added[:3] = False
+    assert np.all(true_pulls[added] > (2 - ratio) * l1[added])
