@@ -40,6 +40,9 @@ from numba import njit
 
 # Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
+# Not for loops over a sparse column's entries: vectorized, their short
+# gathers run about 25 % slower than the scalar loop.
+_SPARSE_FAST = {"contract"}
 
 
 @njit(cache=True, inline="always")
@@ -398,7 +401,7 @@ def _sweep_dense(
     return t, vQ, w_max, dw_max
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
 def _sweep_sparse(
     w,
     Q,
@@ -883,7 +886,7 @@ def enet_cd_dense(
     return gap, max_epochs, evaluated
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
 def enet_cd_sparse(
     w,
     Q,

@@ -11,6 +11,9 @@ from numba import njit
 
 # Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
+# Not for loops over a sparse column's entries: vectorized, their short
+# gathers run about 25 % slower than the scalar loop.
+_SPARSE_FAST = {"contract"}
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -27,7 +30,7 @@ def centred_column_norms_dense(X, v, means):
     return norms2
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
 def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
     """``||x_j - mean_j v||^2`` for every CSC column, touching stored entries."""
     n_features = X_indptr.shape[0] - 1
@@ -40,7 +43,7 @@ def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
         # Start from the all-zero column, then correct the stored rows.
         total = m * m * vv
         for p in range(X_indptr[j], X_indptr[j + 1]):
-            vi = v[X_indices[p]]
+            vi = v[np.uintp(X_indices[p])]
             centred = X_data[p] - m * vi
             total += centred * centred - m * m * vi * vi
         norms2[j] = max(total, 0.0)
@@ -69,7 +72,7 @@ def column_statistics_dense(X, v, y):
     return Xv, XX, Xy
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
 def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
     """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every CSC column, in one pass."""
     n_features = X_indptr.shape[0] - 1
@@ -82,7 +85,7 @@ def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
         sy = 0.0
         for p in range(X_indptr[j], X_indptr[j + 1]):
             x = X_data[p]
-            i = X_indices[p]
+            i = np.uintp(X_indices[p])
             sv += x * v[i]
             ss += x * x
             sy += x * y[i]

@@ -63,6 +63,9 @@ _MAX_SNAPSHOTS = 8
 
 # Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
+# Not for loops over a sparse column's entries: vectorized, their short
+# gathers run about 25 % slower than the scalar loop.
+_SPARSE_FAST = {"contract"}
 
 # How the design is stored (closure constants of the compiled entry points).
 _DENSE, _SPARSE, _GRAM = 0, 1, 2
@@ -112,7 +115,7 @@ def centred_correlations_dense(X, R, v, means):
     return out
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
 def centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means):
     """``z_j' R`` for every column of CSC ``X``."""
     n_features = X_indptr.shape[0] - 1
@@ -145,7 +148,7 @@ def centred_correlations_subset_dense(X, R, v, means, features):
     return out
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
+@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
 def centred_correlations_subset_sparse(
     X_data, X_indices, X_indptr, R, v, means, features
 ):
