@@ -138,6 +138,9 @@ _ANDERSON_DEPTH = 5
 _ANDERSON_MARGIN = 1e-9
 # Most extrapolation opportunities skipped after rejections in a row.
 _MAX_ANDERSON_BACKOFF = 3
+# Active-set cycling pays when fewer than this share of the swept features
+# are nonzero.
+_ACTIVE_SHARE = 0.9
 # Relative violation of an unpenalized feature's dual constraint, |z_j' R| /
 # (||z_j|| ||R||), above which no duality gap is certified.
 _UNPENALIZED_TOL = 1e-9
@@ -366,6 +369,32 @@ def _anderson_backoff(kept, backoff):
         return 0, 0
     backoff = min(2 * backoff + 1, _MAX_ANDERSON_BACKOFF)
     return backoff, backoff
+
+
+@njit(cache=True, nogil=True)
+def _nonzero_into(w, features, out):
+    """Write the features with ``w_j != 0`` to ``out``; return how many."""
+    count = 0
+    for k in range(features.shape[0]):
+        if w[features[k]] != 0.0:
+            out[count] = features[k]
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _next_sweep_is_full(was_full, settled, n_active, n_swept):
+    """Active-set cycling: whether the next epoch sweeps every feature.
+
+    After a full sweep, the next ones cover the nonzero coefficients only
+    (when they are clearly fewer), until those settle; then a full sweep
+    again, which lets zeros re-enter and is the one the gap is judged after.
+    A zero that stays zero costs a full dot product in every sweep, which
+    this spares.
+    """
+    if was_full:
+        return not (0 < n_active < _ACTIVE_SHARE * n_swept)
+    return settled
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -804,7 +833,11 @@ def enet_cd_dense(
     evaluated = False
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
+    active = np.empty(swept.shape[0], dtype=swept.dtype)
+    n_active = 0
+    full_sweep = True
     for epoch in range(max_epochs):
+        features = swept if full_sweep else active[:n_active]
         t, vQ, w_max, dw_max = _sweep_dense(
             w,
             Q,
@@ -815,13 +848,16 @@ def enet_cd_dense(
             norms2,
             l1,
             l2,
-            swept,
+            features,
             positive,
             random,
             t,
             vQ,
             vv,
         )
+        was_full = full_sweep
+        if was_full:
+            n_active = _nonzero_into(w, swept, active)
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
@@ -858,7 +894,8 @@ def enet_cd_dense(
         evaluated = False
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
         last = epoch == max_epochs - 1
-        if (settled and epoch >= next_gap) or (last and gap_at_end):
+        full_sweep = _next_sweep_is_full(was_full, settled, n_active, swept.shape[0])
+        if (settled and was_full and epoch >= next_gap) or (last and gap_at_end):
             RR = 0.0
             Ry = 0.0
             vR = 0.0
@@ -945,7 +982,11 @@ def enet_cd_sparse(
     evaluated = False
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
+    active = np.empty(swept.shape[0], dtype=swept.dtype)
+    n_active = 0
+    full_sweep = True
     for epoch in range(max_epochs):
+        features = swept if full_sweep else active[:n_active]
         t, vQ, w_max, dw_max = _sweep_sparse(
             w,
             Q,
@@ -958,13 +999,16 @@ def enet_cd_sparse(
             norms2,
             l1,
             l2,
-            swept,
+            features,
             positive,
             random,
             t,
             vQ,
             vv,
         )
+        was_full = full_sweep
+        if was_full:
+            n_active = _nonzero_into(w, swept, active)
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
@@ -999,7 +1043,8 @@ def enet_cd_sparse(
         evaluated = False
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
         last = epoch == max_epochs - 1
-        if (settled and epoch >= next_gap) or (last and gap_at_end):
+        full_sweep = _next_sweep_is_full(was_full, settled, n_active, swept.shape[0])
+        if (settled and was_full and epoch >= next_gap) or (last and gap_at_end):
             RR = 0.0
             Ry = 0.0
             vR = 0.0

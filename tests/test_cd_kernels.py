@@ -109,3 +109,23 @@ def test_gap_schedule_reaches_the_same_solution(is_sparse):
     assert evaluated and gap <= 1e-14 * yy and epochs < 10_000
     reference, *_ = _run(design, 10_000, False, 1e-12, 1e-24 * yy)
     assert_allclose(w, reference, atol=1e-6 * np.abs(reference).max())
+
+
+def test_active_set_cycling_alternates_full_and_active_sweeps():
+    full = kernels._next_sweep_is_full
+    share = kernels._ACTIVE_SHARE
+    # after a full sweep: active-only sweeps when clearly fewer are nonzero
+    assert not full(True, False, 10, 100)
+    assert full(True, False, int(share * 100) + 1, 100)
+    assert full(True, False, 0, 100)  # nothing active: keep sweeping all
+    # after an active-only sweep: a full one once the active ones settle
+    assert not full(False, False, 10, 100)
+    assert full(False, True, 10, 100)
+
+
+def test_nonzero_into_lists_the_nonzero_coefficients_in_order():
+    w = np.array([0.0, 1.0, 0.0, -2.0, 3.0])
+    features = np.array([4, 0, 3, 2], dtype=np.intp)
+    out = np.empty(4, dtype=np.intp)
+    count = kernels._nonzero_into(w, features, out)
+    assert count == 2 and list(out[:count]) == [4, 3]
