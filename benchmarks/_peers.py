@@ -84,19 +84,21 @@ def _column(coef):
 
 
 def _skreg(X, y, alphas, tol, mode, fit_intercept, precompute):
+    """skreg's Lasso or lasso_path; ``precompute=None`` keeps their default."""
     import skreg
 
+    options = {} if precompute is None else {"precompute": precompute}
     if mode == "fit":
         model = skreg.Lasso(
             alpha=alphas[0],
             fit_intercept=fit_intercept,
             tol=tol,
             max_iter=MAX_ITER,
-            precompute=precompute,
+            **options,
         )
         return _column(model.fit(X, y).coef_)
     _, coefs, _ = skreg.lasso_path(
-        X, y, alphas=alphas, tol=tol, max_iter=MAX_ITER, precompute=precompute
+        X, y, alphas=alphas, tol=tol, max_iter=MAX_ITER, **options
     )
     return coefs
 
@@ -185,7 +187,7 @@ def _glmnet(X, y, alphas, tol, mode, fit_intercept):
 
 
 _ADAPTERS = {
-    "skreg": lambda *a: _skreg(*a, precompute=False),
+    "skreg": lambda *a: _skreg(*a, precompute=None),
     "skreg (Gram)": lambda *a: _skreg(*a, precompute=True),
     "skreg (precompute=False)": lambda *a: _skreg(*a, precompute=False),
     "scikit-learn": lambda *a: _sklearn(*a, precompute=None),

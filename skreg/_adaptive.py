@@ -373,7 +373,7 @@ def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, sett
         initial_estimator, X_train, y_train, raw_train, settings["fit_intercept"]
     )
     design = make_design(X_train, y_train, sw_train, settings["fit_intercept"])
-    gram = resolve_gram(design, settings["precompute"])
+    gram = resolve_gram(design, settings["precompute"], n_alphas=settings["n_alphas"])
     return initial_coef, design, gram
 
 
@@ -434,7 +434,9 @@ class AdaptiveLassoCV(_AdaptiveBase):
         Whether to fit an intercept.
     precompute : "auto", bool or array-like, default="auto"
         Whether to use the Gram matrix in the folds (``"auto"``: when
-        ``n_samples > n_features``).
+        ``n_samples > n_features`` and the grid of gammas and alphas has at
+        least one point per eight features, where forming ``X'X`` costs less
+        than the passes over ``X`` it spares).
     max_iter : int, default=1000
         Maximum number of passes over the features per alpha.
     tol : float, default=1e-4
@@ -608,6 +610,8 @@ class AdaptiveLassoCV(_AdaptiveBase):
             "max_iter": self.max_iter,
             "seed": rng.randint(np.iinfo(np.int32).max),
             "precompute": self.precompute,
+            # every fold's design serves the whole grid of gammas and alphas
+            "n_alphas": alphas.size,
         }
         # Numba kernels (and BLAS) release the GIL, so threads run in parallel.
         parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")

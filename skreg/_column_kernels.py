@@ -52,12 +52,46 @@ def centred_column_norms_sparse(X_data, X_indices, X_indptr, v, means):
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
 def column_statistics_dense(X, v, y):
-    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every column, in one pass."""
+    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every column, in one pass.
+
+    Four columns share each read of ``v`` and ``y``: for tall ``X`` these do
+    not stay in cache, and reading them once per column would cost twice the
+    memory traffic of ``X`` itself.
+    """
     n_samples, n_features = X.shape
     Xv = np.empty(n_features)
     XX = np.empty(n_features)
     Xy = np.empty(n_features)
-    for j in range(n_features):
+    j = 0
+    while j + 4 <= n_features:
+        v0 = v1 = v2 = v3 = 0.0
+        s0 = s1 = s2 = s3 = 0.0
+        y0 = y1 = y2 = y3 = 0.0
+        for i in range(n_samples):
+            vi = v[i]
+            yi = y[i]
+            x0 = X[i, j]
+            x1 = X[i, j + 1]
+            x2 = X[i, j + 2]
+            x3 = X[i, j + 3]
+            v0 += x0 * vi
+            v1 += x1 * vi
+            v2 += x2 * vi
+            v3 += x3 * vi
+            s0 += x0 * x0
+            s1 += x1 * x1
+            s2 += x2 * x2
+            s3 += x3 * x3
+            y0 += x0 * yi
+            y1 += x1 * yi
+            y2 += x2 * yi
+            y3 += x3 * yi
+        Xv[j], Xv[j + 1], Xv[j + 2], Xv[j + 3] = v0, v1, v2, v3
+        XX[j], XX[j + 1], XX[j + 2], XX[j + 3] = s0, s1, s2, s3
+        Xy[j], Xy[j + 1], Xy[j + 2], Xy[j + 3] = y0, y1, y2, y3
+        j += 4
+    remainder = j
+    for j in range(remainder, n_features):
         sv = 0.0
         ss = 0.0
         sy = 0.0

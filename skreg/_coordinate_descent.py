@@ -134,7 +134,9 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         Whether to run coordinate descent on the precomputed Gram matrix
         ``X'X`` (fast when ``n_samples >> n_features``); the matrix itself can
         be passed. ``"auto"`` (a skreg addition) uses it when
-        ``n_samples > n_features``. Ignored for sparse input.
+        ``n_samples > n_features`` and ``n_features <= 8``: for one alpha,
+        forming ``X'X`` costs more than the solve on ``X`` it replaces (see
+        :func:`skreg.enet_path`). Ignored for sparse input.
     max_iter : int, default=1000
         Maximum number of passes over the features.
     copy_X : bool, default=True
@@ -412,8 +414,8 @@ class Lasso(ElasticNet):
         Whether to fit an intercept (X and y are centred implicitly).
     precompute : "auto", bool or array-like of shape (n_features, n_features), \
             default=False
-        Whether to use a precomputed Gram matrix ``X'X`` (``"auto"``: when
-        ``n_samples > n_features``, fast for ``n_samples >> n_features``).
+        Whether to use a precomputed Gram matrix ``X'X`` (``"auto"``: as in
+        :class:`ElasticNet`).
     copy_X : bool, default=True
         Kept for compatibility with scikit-learn: skreg never modifies X.
     max_iter : int, default=1000

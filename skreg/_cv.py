@@ -50,7 +50,7 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
         max_iter=settings["max_iter"],
         random_state=check_random_state(settings["seed"]),
         selection=settings["selection"],
-        gram=resolve_gram(design, settings["precompute"]),
+        gram=resolve_gram(design, settings["precompute"], n_alphas=len(alphas)),
     )
     intercepts = design.y_offset - design.X_offset @ coefs
     predictions = np.asarray(X_test @ coefs) + intercepts
@@ -222,7 +222,9 @@ _CV_PARAMETERS_DOC = """
         Whether to fit an intercept.
     precompute : "auto", bool or array-like, default="auto"
         Whether to use the Gram matrix in the folds (``"auto"``: when
-        ``n_samples > n_features``).
+        ``n_samples > n_features`` and the path has at least one alpha per
+        eight features, where forming ``X'X`` costs less than the passes over
+        ``X`` it spares).
     max_iter : int, default=1000
         Maximum number of passes over the features per alpha.
     tol : float, default=1e-4

@@ -139,8 +139,12 @@ def enet_path(
         features' least-squares fit.
     precompute : "auto", bool or array-like of shape (n_features, n_features), \
             default="auto"
-        Whether to use the Gram matrix ``X'X`` (``"auto"``: when
-        ``n_samples > n_features``), or the matrix itself.
+        Whether to use the Gram matrix ``X'X``, or the matrix itself.
+        ``"auto"`` uses it when ``n_samples > n_features`` and the path has at
+        least one alpha per eight features, where forming ``X'X`` costs less
+        than the passes over ``X`` it spares (scikit-learn's ``"auto"`` uses
+        it whenever ``n_samples > n_features``); the coefficients agree to
+        the solver's tolerance either way.
     Xy : array-like of shape (n_features,), default=None
         ``X'y``, used with a precomputed Gram matrix.
     copy_X : bool, default=True
@@ -243,7 +247,7 @@ def enet_path(
             raise ValueError(
                 f"coef_init must have shape ({n_features},), got {coef_init.shape}."
             )
-    gram = resolve_gram(design, precompute, Xy)
+    gram = resolve_gram(design, precompute, Xy, n_alphas=alphas.size)
     coefs, dual_gaps, n_iters = solve_path(
         design,
         alphas,
@@ -306,7 +310,8 @@ def lasso_path(
     alphas : int or array-like, default=100
         Number of alphas on the automatic grid, or the alphas themselves.
     precompute : "auto", bool or array-like, default="auto"
-        Whether to use the Gram matrix ``X'X``, or the matrix itself.
+        Whether to use the Gram matrix ``X'X``, or the matrix itself
+        (``"auto"``: as in :func:`skreg.enet_path`).
     Xy : array-like of shape (n_features,), default=None
         ``X'y``, used with a precomputed Gram matrix.
     copy_X : bool, default=True

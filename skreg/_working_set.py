@@ -100,6 +100,36 @@ class KKTBounds:
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
+def _column_dots_dense(X, R, features, out):
+    """``out[k] = x_j' R`` for ``j = features[k]``, four columns per read of R.
+
+    For tall ``X``, ``R`` does not stay in cache: one read per column would
+    double the memory traffic of the pass.
+    """
+    n_samples = X.shape[0]
+    count = features.shape[0]
+    k = 0
+    while k + 4 <= count:
+        j0, j1, j2, j3 = features[k], features[k + 1], features[k + 2], features[k + 3]
+        d0 = d1 = d2 = d3 = 0.0
+        for i in range(n_samples):
+            r = R[i]
+            d0 += X[i, j0] * r
+            d1 += X[i, j1] * r
+            d2 += X[i, j2] * r
+            d3 += X[i, j3] * r
+        out[k], out[k + 1], out[k + 2], out[k + 3] = d0, d1, d2, d3
+        k += 4
+    remainder = k
+    for k in range(remainder, count):
+        j = features[k]
+        dot = 0.0
+        for i in range(n_samples):
+            dot += X[i, j] * R[i]
+        out[k] = dot
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
 def centred_correlations_dense(X, R, v, means):
     """``z_j' R = x_j' R - mean_j v' R`` for every column of dense ``X``."""
     n_samples, n_features = X.shape
@@ -107,11 +137,9 @@ def centred_correlations_dense(X, R, v, means):
     for i in range(n_samples):
         vR += v[i] * R[i]
     out = np.empty(n_features)
+    _column_dots_dense(X, R, np.arange(n_features), out)
     for j in range(n_features):
-        dot = 0.0
-        for i in range(n_samples):
-            dot += X[i, j] * R[i]
-        out[j] = dot - means[j] * vR
+        out[j] -= means[j] * vR
     return out
 
 
@@ -139,12 +167,9 @@ def centred_correlations_subset_dense(X, R, v, means, features):
     for i in range(n_samples):
         vR += v[i] * R[i]
     out = np.empty(features.shape[0])
+    _column_dots_dense(X, R, features, out)
     for k in range(features.shape[0]):
-        j = features[k]
-        dot = 0.0
-        for i in range(n_samples):
-            dot += X[i, j] * R[i]
-        out[k] = dot - means[j] * vR
+        out[k] -= means[features[k]] * vR
     return out
 
 

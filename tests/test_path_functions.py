@@ -127,3 +127,25 @@ def test_path_with_l1_ratio_zero_needs_explicit_alphas():
     X, y = _centred_problem()
     with pytest.raises(ValueError, match="l1_ratio=0"):
         enet_path(X, y, l1_ratio=0.0, alphas=5)
+
+
+def test_auto_precompute_forms_the_gram_matrix_only_where_it_pays(monkeypatch):
+    from skreg import _gram
+    from skreg._path import Design
+
+    assert _gram.gram_pays(1000, 40, n_alphas=100)
+    assert not _gram.gram_pays(1000, 40, n_alphas=1)  # one fit: direct
+    assert _gram.gram_pays(1000, 8, n_alphas=1)
+    assert not _gram.gram_pays(40, 1000, n_alphas=100)  # p > n: never
+    formed = []
+    original = Design.gram
+    monkeypatch.setattr(Design, "gram", lambda self: formed.append(1) or original(self))
+    rng = np.random.RandomState(0)
+    X = np.asfortranarray(rng.randn(300, 20))
+    y = X[:, :3] @ [1.0, -2.0, 3.0] + rng.randn(300)
+    _, auto_path, _ = lasso_path(X, y, alphas=30, tol=1e-12)
+    assert formed == [1]
+    _, direct_path, _ = lasso_path(X, y, alphas=30, precompute=False, tol=1e-12)
+    assert relative_error(auto_path, direct_path) < 1e-8
+    lasso_path(X, y, alphas=2, tol=1e-12)
+    assert formed == [1]  # two alphas for 20 features: not formed
