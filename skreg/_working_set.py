@@ -211,20 +211,26 @@ def _residual(Q, w, means, v, R):
 
 
 @njit(cache=True, nogil=True)
+def _snapshot_drifts(R, snapshots, n_snapshots):
+    """``||R - S_k||`` for each snapshot ``S_k`` in use."""
+    drifts = np.empty(n_snapshots)
+    for k in range(n_snapshots):
+        total = 0.0
+        for i in range(R.shape[0]):
+            d = snapshots[k, i] - R[i]
+            total += d * d
+        drifts[k] = np.sqrt(total)
+    return drifts
+
+
+@njit(cache=True, nogil=True)
 def _uncertain(R, thresholds, candidates, positive, norms, correlations,
                snapshot_of, snapshots, n_snapshots, out):  # fmt: skip
     """Candidates whose bound exceeds their threshold, written to ``out``.
 
     Returns ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
     """
-    n_samples = R.shape[0]
-    drifts = np.empty(n_snapshots)
-    for k in range(n_snapshots):
-        total = 0.0
-        for i in range(n_samples):
-            d = snapshots[k, i] - R[i]
-            total += d * d
-        drifts[k] = np.sqrt(total)
+    drifts = _snapshot_drifts(R, snapshots, n_snapshots)
     count = 0
     n_candidates = 0
     for j in range(candidates.shape[0]):
@@ -355,14 +361,7 @@ def _add_strong(R, l1, ratio, usable, positive, norms, correlations,
     ``|z_j' S| - ||z_j|| ||R - S||`` from its snapshot ``S``, is, and costs no
     dot product. A wrong guess only costs epochs: the KKT check still decides.
     """
-    n_samples = R.shape[0]
-    drifts = np.empty(n_snapshots)
-    for k in range(n_snapshots):
-        total = 0.0
-        for i in range(n_samples):
-            d = snapshots[k, i] - R[i]
-            total += d * d
-        drifts[k] = np.sqrt(total)
+    drifts = _snapshot_drifts(R, snapshots, n_snapshots)
     for j in range(in_set.shape[0]):
         if in_set[j] or not usable[j]:
             continue
