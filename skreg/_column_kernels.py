@@ -107,8 +107,12 @@ def column_statistics_dense(X, v, y):
 
 
 @njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
-def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
-    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every CSC column, in one pass."""
+def column_statistics_sparse(X_data, X_indices, X_indptr, v, y, unit_weights):
+    """``x_j' v``, ``x_j' x_j`` and ``x_j' y`` for every CSC column, in one pass.
+
+    With ``unit_weights`` (``v`` all ones), ``x_j' v`` is the column sum and
+    ``v`` is not read: one gather per stored entry fewer.
+    """
     n_features = X_indptr.shape[0] - 1
     Xv = np.empty(n_features)
     XX = np.empty(n_features)
@@ -120,7 +124,7 @@ def column_statistics_sparse(X_data, X_indices, X_indptr, v, y):
         for p in range(X_indptr[j], X_indptr[j + 1]):
             x = X_data[p]
             i = np.uintp(X_indices[p])
-            sv += x * v[i]
+            sv += x if unit_weights else x * v[i]
             ss += x * x
             sy += x * y[i]
         Xv[j] = sv

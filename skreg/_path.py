@@ -194,7 +194,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
             )
         arrays = (X_design.data, X_design.indices, X_design.indptr)
         column_v, squares, Xy = column_kernels.column_statistics_sparse(
-            *arrays, v, y_design
+            *arrays, v, y_design, sample_weight is None
         )
     else:
         if sample_weight is None:
