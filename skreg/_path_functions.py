@@ -209,6 +209,8 @@ def enet_path(
             dtype=[np.float64, np.float32],
             order="F",
             copy=False,
+            # Checked during the one pass that prepares the design.
+            ensure_all_finite=False,
         )
         y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
     if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):

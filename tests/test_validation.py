@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from _problems import as_storage, sparse_signal_problem
 
-from skreg import ElasticNet, ElasticNetCV, Lasso, LassoCV, lasso_path
+from skreg import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path, lasso_path
 
 ESTIMATORS = [Lasso, ElasticNet, LassoCV, ElasticNetCV]
 
@@ -121,3 +121,17 @@ def test_non_finite_sparse_x_is_rejected(Estimator):
     X.data[5] = np.nan
     with pytest.raises(ValueError, match="Input X contains NaN"):
         Estimator().fit(X, y)
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_x_is_rejected_by_the_path_functions(storage, bad):
+    # The path functions skip check_array's finiteness pass: the pass that
+    # prepares the design finds non-finite values and names X the same way.
+    X, y = sparse_signal_problem()
+    X[3, 2] = bad
+    X = as_storage(X, storage)
+    message = "Input X contains NaN" if np.isnan(bad) else "Input X contains"
+    for path in (lasso_path, enet_path):
+        with pytest.raises(ValueError, match=message):
+            path(X, y, alphas=3)
