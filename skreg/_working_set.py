@@ -55,9 +55,11 @@ _EARLY_EPOCHS = 5
 # Relative slack on the KKT thresholds, so that rounding at a feature that
 # sits exactly on its threshold does not add it to the working set.
 _KKT_SLACK = 1e-12
-# A full pass once this share of candidates needs an exact value: one pass
-# over every column is then about as cheap, and resets every bound.
-_FULL_PASS_SHARE = 0.5
+# A full pass once this share of candidates needs an exact value: it costs
+# little more, and it resets every bound, which the checks at the next alphas
+# of a path reuse (0.3 against 0.5: sparse path (3b) about 6 % faster, single
+# fits unchanged; 0.1 slowed the sparse single fit by 9 %).
+_FULL_PASS_SHARE = 0.3
 # Snapshots kept at most (each is one residual vector).
 _MAX_SNAPSHOTS = 8
 
