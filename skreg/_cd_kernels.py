@@ -838,9 +838,8 @@ def enet_cd_dense(
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
-    # gap schedule (see _next_gap_epoch); whether the gap describes the last w
+    # gap schedule (see _next_gap_epoch): next check, last evaluation
     next_gap, gap_epoch, last_gap = 0, -1, np.inf
-    evaluated = False
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
     active = np.empty(swept.shape[0], dtype=swept.dtype)
@@ -901,7 +900,6 @@ def enet_cd_dense(
             t, vQ = _refit_unpenalized_dense(
                 w, Q, X, v, means, unpenalized, t, positive
             )
-        evaluated = False
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
         last = epoch == max_epochs - 1
         full_sweep = _next_sweep_is_full(was_full, settled, n_active, swept.shape[0])
@@ -925,12 +923,12 @@ def enet_cd_dense(
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
-            evaluated = True
             if gap <= gap_tol:
                 return gap, epoch + 1, True
             next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
             gap_epoch, last_gap = epoch, gap
-    return gap, max_epochs, evaluated
+    # the last gap describes the returned w iff it was evaluated last epoch
+    return gap, max_epochs, max_epochs > 0 and gap_epoch == max_epochs - 1
 
 
 @njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
@@ -987,9 +985,8 @@ def enet_cd_sparse(
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     gap = np.inf
-    # gap schedule (see _next_gap_epoch); whether the gap describes the last w
+    # gap schedule (see _next_gap_epoch): next check, last evaluation
     next_gap, gap_epoch, last_gap = 0, -1, np.inf
-    evaluated = False
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
     active = np.empty(swept.shape[0], dtype=swept.dtype)
@@ -1050,7 +1047,6 @@ def enet_cd_sparse(
             t, vQ = _refit_unpenalized_sparse(
                 w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
             )
-        evaluated = False
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
         last = epoch == max_epochs - 1
         full_sweep = _next_sweep_is_full(was_full, settled, n_active, swept.shape[0])
@@ -1074,12 +1070,12 @@ def enet_cd_sparse(
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
-            evaluated = True
             if gap <= gap_tol:
                 return gap, epoch + 1, True
             next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
             gap_epoch, last_gap = epoch, gap
-    return gap, max_epochs, evaluated
+    # the last gap describes the returned w iff it was evaluated last epoch
+    return gap, max_epochs, max_epochs > 0 and gap_epoch == max_epochs - 1
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -1135,9 +1131,8 @@ def enet_cd_gram(
     candidate = np.empty(n_working)
     shifted = np.empty(n_features)
     gap = np.inf
-    # gap schedule (see _next_gap_epoch); whether the gap describes the last w
+    # gap schedule (see _next_gap_epoch): next check, last evaluation
     next_gap, gap_epoch, last_gap = 0, -1, np.inf
-    evaluated = False
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
     for epoch in range(max_epochs):
@@ -1183,7 +1178,6 @@ def enet_cd_gram(
             anderson_wait, anderson_backoff = _anderson_backoff(kept, anderson_backoff)
         if block:
             _refit_unpenalized_gram(w, H, gram, unpenalized, positive)
-        evaluated = False
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
         last = epoch == max_epochs - 1
         if (settled and epoch >= next_gap) or (last and gap_at_end):
@@ -1200,9 +1194,9 @@ def enet_cd_gram(
             gap = duality_gap(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
-            evaluated = True
             if gap <= gap_tol:
                 return gap, epoch + 1, True
             next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
             gap_epoch, last_gap = epoch, gap
-    return gap, max_epochs, evaluated
+    # the last gap describes the returned w iff it was evaluated last epoch
+    return gap, max_epochs, max_epochs > 0 and gap_epoch == max_epochs - 1
