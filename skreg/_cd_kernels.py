@@ -60,6 +60,25 @@ def _updated_coordinate(w_j, gradient, norm2, l1, l2, positive):
     return np.sign(target) * magnitude / (norm2 + l2)
 
 
+@njit(cache=True, nogil=True)
+def dual_scale(correlations, l1, l2, working_set, positive):
+    """Largest ``c <= 1`` for which ``theta = c R`` is dual feasible.
+
+    Feasibility binds the features with a positive L1 part and no L2 part:
+    ``|z_j' theta| <= l1_j`` (``z_j' theta <= l1_j`` under ``positive``).
+    ``correlations[k]`` is ``z_j' R`` (or an upper bound on its pull) for
+    ``j = working_set[k]``.
+    """
+    scale = 1.0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        if l2[j] == 0.0 and l1[j] > 0.0:
+            pull = correlations[k] if positive else abs(correlations[k])
+            if pull > l1[j]:
+                scale = min(scale, l1[j] / pull)
+    return scale
+
+
 @njit(cache=True, nogil=True, fastmath=_FAST)
 def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy):
     """Duality gap of the weighted elastic net over ``working_set``.
@@ -89,13 +108,7 @@ def duality_gap(correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, 
     each gap, and while one still violates it beyond rounding the gap is
     ``inf`` (nothing is certified).
     """
-    scale = 1.0
-    for k in range(working_set.shape[0]):
-        j = working_set[k]
-        if l2[j] == 0.0 and l1[j] > 0.0:
-            pull = correlations[k] if positive else abs(correlations[k])
-            if pull > l1[j]:
-                scale = min(scale, l1[j] / pull)
+    scale = dual_scale(correlations, l1, l2, working_set, positive)
     penalty = 0.0
     conjugate = 0.0
     for k in range(working_set.shape[0]):

@@ -435,7 +435,7 @@ def solve_path(
         strong_ratio = alphas[k - 1] / alpha if k > 0 and alpha > 0 else 0.0
         l1 = (design.n_samples * alpha * l1_ratio) * factors
         l2 = (design.n_samples * alpha * (1.0 - l1_ratio)) * factors
-        gap, epochs = solve_alpha(
+        gap, epochs, _ = solve_alpha(
             w,
             state,
             *storage,

@@ -10,8 +10,13 @@ or :func:`solve_alpha_gram` runs this loop without returning to Python:
 2. the KKT conditions of every other feature are checked: a feature outside
    the working set is optimal at zero iff its pull ``|z_j' R|`` is at most
    ``l1_j``; violators join the working set and the loop repeats;
-3. when the solve has converged and nobody violates, the duality gap of the
-   whole problem certifies the solution.
+3. between rounds, when the kernel's last duality gap was taken at the
+   current coefficients, the gap-safe test (:func:`_screen_gap_safe`) proves
+   features zero at the optimum of this alpha: they leave the working set and
+   every later check at this alpha;
+4. when the solve has converged and nobody violates, the duality gap
+   certifies the solution (that of the problem without the screened
+   features, whose optimum is the same).
 
 With the Gram matrix, ``Z' R`` is kept up to date by the kernel and the check
 reads it. With dense or sparse ``X``, the check spares most dot products with
@@ -227,10 +232,11 @@ def _snapshot_drifts(R, snapshots, n_snapshots):
 
 @njit(cache=True, nogil=True)
 def _uncertain(R, thresholds, candidates, positive, norms, correlations,
-               snapshot_of, snapshots, n_snapshots, out):  # fmt: skip
+               snapshot_of, snapshots, n_snapshots, out, pull_bounds):  # fmt: skip
     """Candidates whose bound exceeds their threshold, written to ``out``.
 
-    Returns ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
+    Each candidate's bound on its pull goes to ``pull_bounds``. Returns
+    ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
     """
     drifts = _snapshot_drifts(R, snapshots, n_snapshots)
     count = 0
@@ -240,7 +246,9 @@ def _uncertain(R, thresholds, candidates, positive, norms, correlations,
             continue
         n_candidates += 1
         pull = correlations[j] if positive else abs(correlations[j])
-        if pull + norms[j] * drifts[snapshot_of[j]] > thresholds[j]:
+        bound = pull + norms[j] * drifts[snapshot_of[j]]
+        pull_bounds[j] = bound
+        if bound > thresholds[j]:
             out[count] = j
             count += 1
     return count, n_candidates, drifts
@@ -303,12 +311,17 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 @njit(cache=True, nogil=True)
 def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
                thresholds, candidates, positive, norms, correlations,
-               snapshot_of, snapshots, n_snapshots, features):  # fmt: skip
+               snapshot_of, snapshots, n_snapshots, features,
+               pull_bounds, n_screened):  # fmt: skip
     """Candidates that may violate their KKT condition, with exact correlations.
 
     Writes to ``features`` a superset of the candidates whose pull exceeds
     their threshold, whose exact ``z_j' R`` are then in ``correlations``, and
     returns how many; every other candidate is certified within its threshold.
+    Every candidate's upper bound on its pull at ``R`` (exact for the
+    returned ones) goes to ``pull_bounds``. ``n_screened`` features are out of
+    the candidates because they are proven zero: a full pass would cover them
+    too, so they count towards its size.
     """
     storage = (is_sparse, X, X_data, X_indices, X_indptr)
     n = n_snapshots[0]
@@ -316,15 +329,16 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
         n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots)
     count, n_candidates, drifts = _uncertain(
         R, thresholds, candidates, positive, norms, correlations,
-        snapshot_of, snapshots, n, features,
+        snapshot_of, snapshots, n, features, pull_bounds,
     )  # fmt: skip
-    if count > _FULL_PASS_SHARE * n_candidates:
+    if count > _FULL_PASS_SHARE * (n_candidates + n_screened):
         n_snapshots[0] = _full_pass(
             *storage, R, v, means, correlations, snapshot_of, snapshots
         )
         count = 0
         for j in range(candidates.shape[0]):
             pull = correlations[j] if positive else abs(correlations[j])
+            pull_bounds[j] = pull
             if candidates[j] and pull > thresholds[j]:
                 features[count] = j
                 count += 1
@@ -343,6 +357,7 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
         for k in range(n_stale):
             correlations[stale[k]] = values[k]
             snapshot_of[stale[k]] = n
+            pull_bounds[stale[k]] = values[k] if positive else abs(values[k])
         _copy_into(snapshots[n], R)
         n = _forget_unused_snapshots(snapshot_of, snapshots, n + 1)
         if n < 0:
@@ -381,6 +396,82 @@ def _add_strong_gram(H, l1, ratio, usable, positive, in_set):
         pull = H[j] if positive else abs(H[j])
         if pull > (2.0 - ratio) * l1[j]:
             in_set[j] = True
+
+
+@njit(cache=True, nogil=True)
+def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
+                     screened, in_set):  # fmt: skip
+    """Screen out the zero features the gap-safe sphere test proves zero.
+
+    ``theta = scale R`` is dual feasible and ``gap`` is the duality gap at
+    ``(w, theta)``. The dual objective is 1-strongly concave, so its optimum
+    ``R*`` (the optimal residual) lies within ``sqrt(2 gap)`` of ``theta``. A
+    feature whose pull stays below ``l1_j`` over that whole ball,
+
+    .. math::
+
+        c \\, b_j + \\sqrt{2 G} \\, \\|z_j\\| < l1_j,
+
+    with ``b_j = pull_bounds[j]`` an upper bound on its pull at ``R``, has
+    ``|z_j' R*| < l1_j`` and is zero at the optimum (Fercoq, Gramfort and
+    Salmon 2015; Ndiaye et al. 2017). Features at zero that pass are marked in
+    ``screened`` and leave ``in_set``; returns how many were newly screened.
+    """
+    if not gap < np.inf:
+        return 0
+    radius = np.sqrt(2.0 * max(gap, 0.0))
+    n_new = 0
+    for j in range(w.shape[0]):
+        if screened[j] or not usable[j] or unpenalized[j] or w[j] != 0.0:
+            continue
+        if scale * pull_bounds[j] + radius * norms[j] < l1[j]:
+            screened[j] = True
+            in_set[j] = False
+            n_new += 1
+    return n_new
+
+
+@njit(cache=True, nogil=True)
+def _residual_products(R, y):
+    """``(R'R, R'y)``."""
+    RR = 0.0
+    Ry = 0.0
+    for i in range(R.shape[0]):
+        RR += R[i] * R[i]
+        Ry += R[i] * y[i]
+    return RR, Ry
+
+
+@njit(cache=True, nogil=True)
+def _relevant(working_set, ws_values, features, count, correlations):
+    """The features a duality gap must see, and their ``z_j' R``.
+
+    These are the working set (``ws_values`` in its order) and the possible
+    violators ``features[:count]`` (exact values in ``correlations``): the KKT
+    check certified every other candidate within its threshold, so its dual
+    constraint holds and the gap needs nothing from it.
+    """
+    n_working = working_set.shape[0]
+    relevant = np.empty(n_working + count, dtype=np.intp)
+    values = np.empty(n_working + count)
+    for k in range(n_working):
+        relevant[k] = working_set[k]
+        values[k] = ws_values[k]
+    for k in range(count):
+        relevant[n_working + k] = features[k]
+        values[n_working + k] = correlations[features[k]]
+    return relevant, values
+
+
+@njit(cache=True, nogil=True)
+def _gram_residual_products(w, H, Zy, yy):
+    """``(R'R, R'y)`` from ``H = Z'R``: ``R'R = y'y - w'Z'y - w'H``."""
+    wZy = 0.0
+    wH = 0.0
+    for j in range(w.shape[0]):
+        wZy += w[j] * Zy[j]
+        wH += w[j] * H[j]
+    return max(yy - wZy - wH, 0.0), yy - wZy
 
 
 def _source_digest(*modules):
@@ -426,6 +517,11 @@ def _build(storage_kind, digest):
                             correlations, snapshot_of, snapshots, n_snapshots[0],
                             in_set)  # fmt: skip
         features = np.empty(n_features, dtype=np.intp)
+        # upper bounds on each feature's pull at R (exact where known)
+        pull_bounds = np.empty(n_features)
+        # features proven zero at this alpha (gap-safe), out of every check
+        screened = np.zeros(n_features, dtype=np.bool_)
+        n_screened = 0
         epochs = 0
         budget = _EARLY_EPOCHS
         while True:
@@ -461,12 +557,13 @@ def _build(storage_kind, digest):
                 converged = evaluated and gap_ws <= gap_tol
                 kernel_outputs_current = evaluated
             for j in range(n_features):
-                candidates[j] = usable[j] and not in_set[j]
+                candidates[j] = usable[j] and not in_set[j] and not screened[j]
             if storage_kind == _GRAM:
                 # H = Z'R is kept exact: every candidate's pull is known.
                 count = 0
                 for j in range(n_features):
                     pull = Q[j] if positive else abs(Q[j])
+                    pull_bounds[j] = pull
                     if candidates[j] and pull > thresholds[j]:
                         correlations[j] = Q[j]
                         features[count] = j
@@ -476,7 +573,7 @@ def _build(storage_kind, digest):
                 count = _kkt_check(
                     *storage, v, means, R, thresholds, candidates, positive,
                     norms, correlations, snapshot_of, snapshots, n_snapshots,
-                    features,
+                    features, pull_bounds, n_screened,
                 )  # fmt: skip
             n_violators = 0
             for k in range(count):
@@ -486,6 +583,27 @@ def _build(storage_kind, digest):
                     n_violators += 1
             if epochs >= max_iter or (converged and n_violators == 0):
                 break
+            if storage_kind == _GRAM or kernel_outputs_current:
+                # The gap at w costs no pass here: screen with it.
+                if storage_kind == _GRAM:
+                    ws_values = Q[working_set]
+                    RR, Ry = _gram_residual_products(w, Q, y, yy)
+                else:
+                    ws_values = ws_correlations[: working_set.shape[0]]
+                    RR, Ry = residual_stats[0], residual_stats[1]
+                    for k in range(working_set.shape[0]):
+                        c = ws_values[k]
+                        pull_bounds[working_set[k]] = c if positive else abs(c)
+                relevant, values = _relevant(
+                    working_set, ws_values, features, count, correlations
+                )
+                n_screened += _screen_gap_safe(
+                    kernels.duality_gap(values, w, l1, l2, norms2, relevant,
+                                        positive, RR, Ry, yy),
+                    kernels.dual_scale(values, l1, l2, relevant, positive),
+                    w, l1, norms, usable, unpenalized, pull_bounds, screened,
+                    in_set,
+                )  # fmt: skip
             if n_violators:
                 for k in range(count):
                     j = features[k]
@@ -495,48 +613,25 @@ def _build(storage_kind, digest):
                 budget = _EARLY_EPOCHS
             else:
                 budget = max_iter  # the working set is right: finish the solve
-        # The gap needs exact correlations only for the working set and the
-        # features that might violate their constraint; the rest are feasible.
-        n_working = working_set.shape[0]
-        relevant = np.empty(n_working + count, dtype=np.intp)
-        relevant_correlations = np.empty(n_working + count)
-        for k in range(n_working):
-            relevant[k] = working_set[k]
-        for k in range(count):
-            relevant[n_working + k] = features[k]
-        for k in range(count):
-            relevant_correlations[n_working + k] = correlations[features[k]]
+        # The gap of the problem without the screened features: their zeros
+        # are proven, so it bounds the suboptimality of w all the same.
         if storage_kind == _GRAM:
-            # R'R = y'y - 2 w'Z'y + w'Z'Zw = y'y - w'Zy - w'H, R'y = y'y - w'Zy
-            wZy = 0.0
-            wH = 0.0
-            for j in range(n_features):
-                wZy += w[j] * y[j]
-                wH += w[j] * Q[j]
-            for k in range(n_working):
-                relevant_correlations[k] = Q[working_set[k]]
-            RR = max(yy - wZy - wH, 0.0)
-            Ry = yy - wZy
+            ws_values = Q[working_set]
+            RR, Ry = _gram_residual_products(w, Q, y, yy)
         elif kernel_outputs_current:
             # the kernel ended on a gap evaluation at w: reuse it
-            for k in range(n_working):
-                relevant_correlations[k] = ws_correlations[k]
-            RR = residual_stats[0]
-            Ry = residual_stats[1]
+            ws_values = ws_correlations[: working_set.shape[0]]
+            RR, Ry = residual_stats[0], residual_stats[1]
         else:
-            values = _correlations_of(*storage, R, v, means, working_set)
-            for k in range(n_working):
-                relevant_correlations[k] = values[k]
-            RR = 0.0
-            Ry = 0.0
-            for i in range(R.shape[0]):
-                RR += R[i] * R[i]
-                Ry += R[i] * y[i]
+            ws_values = _correlations_of(*storage, R, v, means, working_set)
+            RR, Ry = _residual_products(R, y)
+        relevant, values = _relevant(
+            working_set, ws_values, features, count, correlations
+        )
         gap = kernels.duality_gap(
-            relevant_correlations, w, l1, l2, norms2, relevant, positive,
-            RR, Ry, yy,
-        )  # fmt: skip
-        return gap, epochs
+            values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
+        )
+        return gap, epochs, n_screened
 
     return solve_alpha
 

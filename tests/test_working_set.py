@@ -35,6 +35,7 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
     bounds = ws.KKTBounds(60, 200, design.norms2)
     bounds.start_from(design.y, design.Zy)
     features = np.empty(200, dtype=np.intp)
+    pull_bounds = np.full(200, np.nan)
     candidates = np.ones(200, dtype=bool)
     candidates[:10] = False  # the working set
     R = design.y.copy()
@@ -48,12 +49,16 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
             *_storage(design), design.v, design.means, R, thresholds,
             candidates, positive, bounds.norms, bounds.correlations,
             bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots, features,
+            pull_bounds, 0,
         )  # fmt: skip
         found = features[:count]
         violators = np.flatnonzero(candidates & (pulls > thresholds))
         assert set(violators) <= set(found)
         assert not np.any(~candidates[found])
         assert_allclose(bounds.correlations[found], exact[found], atol=1e-10)
+        # each candidate's pull bound holds at R, and is exact where found
+        assert np.all(pulls[candidates] <= pull_bounds[candidates] + 1e-9)
+        assert_allclose(pull_bounds[found], pulls[found], atol=1e-10)
         assert 1 <= bounds.n_snapshots[0] <= ws._MAX_SNAPSHOTS
         # every bound still holds for every feature, with its own snapshot
         snapshots = bounds.snapshots[bounds.snapshot_of]
@@ -117,3 +122,102 @@ def test_strong_rule_adds_the_features_whose_lower_bound_clears_it(positive):
     added = in_set.copy()
     added[:3] = False
     assert np.all(true_pulls[added] > (2 - ratio) * l1[added])
+
+
+def _elastic_net_reference(X, y, alpha, l1_ratio, positive):
+    """scikit-learn's solution, far tighter than the tests' margins."""
+    from sklearn.linear_model import ElasticNet
+
+    model = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, positive=positive,
+                       fit_intercept=False, tol=1e-13, max_iter=100000)  # fmt: skip
+    return model.fit(X, y).coef_
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
+def test_gap_safe_screening_only_removes_zeros_of_the_optimum(positive, l1_ratio):
+    # From points ever closer to the optimum, with exact pulls and with loose
+    # upper bounds: every feature screened is zero at the optimum, and at the
+    # optimum itself every zero clear of its threshold is screened.
+    from skreg import _cd_kernels as kernels
+
+    rng = np.random.RandomState(4)
+    n, p = 80, 150
+    X = rng.randn(n, p)
+    y = X[:, :6] @ np.array([3.0, -2.0, 1.5, 1.0, -1.0, 0.5]) + 0.5 * rng.randn(n)
+    alpha = 0.1 * np.max(np.abs(X.T @ y)) / n
+    w_star = _elastic_net_reference(X, y, alpha, l1_ratio, positive)
+    assert 6 <= np.count_nonzero(w_star) < p // 2
+    design = make_design(X, y, fit_intercept=False)
+    l1 = np.full(p, n * alpha * l1_ratio)
+    l2 = np.full(p, n * alpha * (1.0 - l1_ratio))
+    usable = np.ones(p, dtype=bool)
+    unpenalized = np.zeros(p, dtype=bool)
+    everyone = np.arange(p)
+    norms = np.sqrt(design.norms2)
+    yy = float(y @ y)
+
+    def screen(w, slack):
+        R = y - X @ w
+        c = X.T @ R
+        pulls = c if positive else np.abs(c)
+        scale = kernels.dual_scale(c, l1, l2, everyone, positive)
+        gap = kernels.duality_gap(c, w, l1, l2, design.norms2, everyone,
+                                  positive, R @ R, R @ y, yy)  # fmt: skip
+        screened = np.zeros(p, dtype=bool)
+        in_set = w != 0
+        in_set[:20] = True  # zeros in the working set may be screened too
+        count = ws._screen_gap_safe(gap, scale, w, l1, norms, usable,
+                                    unpenalized, pulls + slack, screened,
+                                    in_set)  # fmt: skip
+        assert count == screened.sum()
+        assert not np.any(in_set & screened)
+        assert not np.any(screened & (w != 0))
+        return screened, pulls
+
+    counts = []
+    for distance in [1e-2, 1e-3, 1e-4, 1e-5]:
+        w = w_star * (1.0 + distance * rng.randn(p))
+        for slack in [np.zeros(p), distance * l1 * rng.rand(p)]:
+            screened, _ = screen(w, slack)
+            assert np.all(w_star[screened] == 0.0)
+            counts.append(screened.sum())
+    assert counts[-1] > counts[0] and counts[-1] > p // 2
+    screened, pulls = screen(w_star, np.zeros(p))
+    clear = (w_star == 0) & (pulls < l1 * (1.0 - 1e-3))
+    assert np.array_equal(screened, clear)
+
+
+def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypatch):
+    # A path on which the gap-safe test screens features: each reported gap
+    # must still bound the suboptimality against a far tighter solve.
+    from sklearn.linear_model import lasso_path as sklearn_lasso_path
+
+    from skreg import _path, lasso_path
+
+    screened = []
+    entry = ws.solve_alpha_dense
+
+    def recording(*args):
+        gap, epochs, n_screened = entry(*args)
+        screened.append(n_screened)
+        return gap, epochs, n_screened
+
+    monkeypatch.setattr(_path.working_set, "solve_alpha_dense", recording)
+    rng = np.random.RandomState(5)
+    n = 200
+    X = np.asfortranarray(rng.randn(n, 2000))
+    y = X[:, :8] @ rng.randn(8) + 0.3 * rng.randn(n)
+    tol = 1e-6
+    alphas, coefs, gaps = lasso_path(X, y, alphas=50, tol=tol)
+    assert len(screened) == 50 and sum(screened) > 0
+    _, reference, _ = sklearn_lasso_path(X, y, alphas=alphas, tol=1e-14,
+                                         max_iter=100000)  # fmt: skip
+
+    def objective(w, alpha):
+        R = y[:, np.newaxis] - X @ w
+        return (R**2).sum(axis=0) / (2 * n) + alpha * np.abs(w).sum(axis=0)
+
+    excess = objective(coefs, alphas) - objective(reference, alphas)
+    assert np.all(gaps <= tol * (y @ y) / n)
+    assert np.all(excess <= gaps + 1e-12)
