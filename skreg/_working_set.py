@@ -295,13 +295,32 @@ def _correlations_of(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 
 @njit(cache=True, nogil=True)
 def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
-               correlations, snapshot_of, snapshots):  # fmt: skip
-    """Exact correlations of every feature at ``R``, the one snapshot."""
-    if is_sparse:
-        values = centred_correlations_sparse(X_data, X_indices, X_indptr, R, v, means)
+               correlations, snapshot_of, snapshots, known,
+               known_values):  # fmt: skip
+    """Exact correlations of every feature at ``R``, the one snapshot.
+
+    The features ``known`` already have theirs at ``R`` (``known_values``,
+    from the kernel's last duality gap): only the others are computed.
+    """
+    if known.shape[0] == 0:
+        if is_sparse:
+            values = centred_correlations_sparse(
+                X_data, X_indices, X_indptr, R, v, means
+            )
+        else:
+            values = centred_correlations_dense(X, R, v, means)
+        _copy_into(correlations, values)
     else:
-        values = centred_correlations_dense(X, R, v, means)
-    _copy_into(correlations, values)
+        unknown = np.ones(snapshot_of.shape[0], dtype=np.bool_)
+        for k in range(known.shape[0]):
+            unknown[known[k]] = False
+            correlations[known[k]] = known_values[k]
+        rest = np.flatnonzero(unknown)
+        values = _correlations_of(
+            is_sparse, X, X_data, X_indices, X_indptr, R, v, means, rest
+        )
+        for k in range(rest.shape[0]):
+            correlations[rest[k]] = values[k]
     for j in range(snapshot_of.shape[0]):
         snapshot_of[j] = 0
     _copy_into(snapshots[0], R)
@@ -312,7 +331,7 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
                thresholds, candidates, positive, norms, correlations,
                snapshot_of, snapshots, n_snapshots, features,
-               pull_bounds, n_screened):  # fmt: skip
+               pull_bounds, n_screened, known, known_values):  # fmt: skip
     """Candidates that may violate their KKT condition, with exact correlations.
 
     Writes to ``features`` a superset of the candidates whose pull exceeds
@@ -321,20 +340,23 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
     Every candidate's upper bound on its pull at ``R`` (exact for the
     returned ones) goes to ``pull_bounds``. ``n_screened`` features are out of
     the candidates because they are proven zero: a full pass would cover them
-    too, so they count towards its size.
+    too, so they count towards its size. A full pass takes the exact values
+    ``known_values`` of the features ``known`` as they are.
     """
     storage = (is_sparse, X, X_data, X_indices, X_indptr)
     n = n_snapshots[0]
     if n == 0:
-        n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots)
+        n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots,
+                       known, known_values)
     count, n_candidates, drifts = _uncertain(
         R, thresholds, candidates, positive, norms, correlations,
         snapshot_of, snapshots, n, features, pull_bounds,
     )  # fmt: skip
     if count > _FULL_PASS_SHARE * (n_candidates + n_screened):
         n_snapshots[0] = _full_pass(
-            *storage, R, v, means, correlations, snapshot_of, snapshots
-        )
+            *storage, R, v, means, correlations, snapshot_of, snapshots, known,
+            known_values,
+        )  # fmt: skip
         count = 0
         for j in range(candidates.shape[0]):
             pull = correlations[j] if positive else abs(correlations[j])
@@ -361,7 +383,8 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
         _copy_into(snapshots[n], R)
         n = _forget_unused_snapshots(snapshot_of, snapshots, n + 1)
         if n < 0:
-            n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots)
+            n = _full_pass(*storage, R, v, means, correlations, snapshot_of, snapshots,
+                       known, known_values)
     n_snapshots[0] = n
     return count
 
@@ -570,10 +593,13 @@ def _build(storage_kind, digest):
                         count += 1
             else:
                 _residual(Q, w, means, v, R)
+                # the working set's correlations at R, when the kernel has them
+                n_known = working_set.shape[0] if kernel_outputs_current else 0
                 count = _kkt_check(
                     *storage, v, means, R, thresholds, candidates, positive,
                     norms, correlations, snapshot_of, snapshots, n_snapshots,
-                    features, pull_bounds, n_screened,
+                    features, pull_bounds, n_screened, working_set[:n_known],
+                    ws_correlations[:n_known],
                 )  # fmt: skip
             n_violators = 0
             for k in range(count):

@@ -49,7 +49,7 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
             *_storage(design), design.v, design.means, R, thresholds,
             candidates, positive, bounds.norms, bounds.correlations,
             bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots, features,
-            pull_bounds, 0,
+            pull_bounds, 0, np.empty(0, np.intp), np.empty(0),
         )  # fmt: skip
         found = features[:count]
         violators = np.flatnonzero(candidates & (pulls > thresholds))
@@ -65,6 +65,32 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
         drift = np.linalg.norm(snapshots - R, axis=1)
         bound = np.abs(bounds.correlations) + bounds.norms * drift
         assert np.all(np.abs(exact) <= bound + 1e-9)
+
+
+@pytest.mark.parametrize("is_sparse", [False, True])
+def test_full_pass_computes_only_what_is_not_known(is_sparse):
+    # The working set's correlations come from the kernel's last gap: the
+    # full pass takes them as given and computes every other feature.
+    rng = np.random.RandomState(1)
+    X = rng.randn(40, 30)
+    if is_sparse:
+        X = sp.csc_matrix(X * (rng.rand(40, 30) < 0.3))
+    design = make_design(X, rng.randn(40), fit_intercept=True)
+    R = rng.randn(40)
+    exact = ((X.toarray() if is_sparse else X) - design.means).T @ R
+    bounds = ws.KKTBounds(40, 30, design.norms2)
+    known = np.array([3, 7, 8], dtype=np.intp)
+    marked = exact[known] + 100.0  # recognisable: taken, not recomputed
+    n = ws._full_pass(
+        *_storage(design), R, design.v, design.means, bounds.correlations,
+        bounds.snapshot_of, bounds.snapshots, known, marked,
+    )  # fmt: skip
+    assert n == 1
+    expected = exact.copy()
+    expected[known] = marked
+    assert_allclose(bounds.correlations, expected, atol=1e-12)
+    assert_allclose(bounds.snapshots[0], R)
+    assert not bounds.snapshot_of.any()
 
 
 def test_source_digest_follows_the_source(tmp_path):
