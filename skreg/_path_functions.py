@@ -166,7 +166,8 @@ def enet_path(
         (1000), ``random_state``, ``selection`` ("cyclic"),
         ``sample_weight`` (applied to dense and sparse X alike),
         ``X_offset`` and ``X_scale`` (implicit centring of sparse X) and
-        ``do_screening`` (accepted; skreg always screens with working sets).
+        ``do_screening`` (accepted; skreg always screens, with working sets
+        and gap-safe tests).
 
     Returns
     -------
