@@ -423,7 +423,7 @@ def _add_strong_gram(H, l1, ratio, usable, positive, in_set):
 
 @njit(cache=True, nogil=True)
 def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
-                     screened, in_set):  # fmt: skip
+                     screened, in_set, reach):  # fmt: skip
     """Screen out the zero features the gap-safe sphere test proves zero.
 
     ``theta = scale R`` is dual feasible and ``gap`` is the duality gap at
@@ -439,10 +439,14 @@ def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
     ``|z_j' R*| < l1_j`` and is zero at the optimum (Fercoq, Gramfort and
     Salmon 2015; Ndiaye et al. 2017). Features at zero that pass are marked in
     ``screened`` and leave ``in_set``; returns how many were newly screened.
+    ``reach`` is the largest ``l1_j / ||z_j||``: a ball of a larger radius
+    screens nothing, and the pass over the features is skipped.
     """
     if not gap < np.inf:
         return 0
     radius = np.sqrt(2.0 * max(gap, 0.0))
+    if radius >= reach:
+        return 0
     n_new = 0
     for j in range(w.shape[0]):
         if screened[j] or not usable[j] or unpenalized[j] or w[j] != 0.0:
@@ -528,9 +532,13 @@ def _build(storage_kind, digest):
         thresholds = np.empty(n_features)
         in_set = np.empty(n_features, dtype=np.bool_)
         candidates = np.empty(n_features, dtype=np.bool_)
+        # the largest l1_j / ||z_j||, beyond which gap-safe balls screen nothing
+        reach = 0.0
         for j in range(n_features):
             thresholds[j] = l1[j] * (1.0 + _KKT_SLACK)
             in_set[j] = usable[j] and (w[j] != 0.0 or unpenalized[j])
+            if usable[j] and not unpenalized[j]:
+                reach = max(reach, l1[j] / norms[j])
         if 1.0 < strong_ratio < 2.0:
             if storage_kind == _GRAM:
                 _add_strong_gram(Q, l1, strong_ratio, usable, positive, in_set)
@@ -628,7 +636,7 @@ def _build(storage_kind, digest):
                                         positive, RR, Ry, yy),
                     kernels.dual_scale(values, l1, l2, relevant, positive),
                     w, l1, norms, usable, unpenalized, pull_bounds, screened,
-                    in_set,
+                    in_set, reach,
                 )  # fmt: skip
             if n_violators:
                 for k in range(count):

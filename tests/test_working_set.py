@@ -195,7 +195,7 @@ def test_gap_safe_screening_only_removes_zeros_of_the_optimum(positive, l1_ratio
         in_set[:20] = True  # zeros in the working set may be screened too
         count = ws._screen_gap_safe(gap, scale, w, l1, norms, usable,
                                     unpenalized, pulls + slack, screened,
-                                    in_set)  # fmt: skip
+                                    in_set, np.max(l1 / norms))  # fmt: skip
         assert count == screened.sum()
         assert not np.any(in_set & screened)
         assert not np.any(screened & (w != 0))
@@ -212,6 +212,12 @@ def test_gap_safe_screening_only_removes_zeros_of_the_optimum(positive, l1_ratio
     screened, pulls = screen(w_star, np.zeros(p))
     clear = (w_star == 0) & (pulls < l1 * (1.0 - 1e-3))
     assert np.array_equal(screened, clear)
+    # a ball wider than every l1_j / ||z_j|| screens nothing: not even tried
+    nothing = np.zeros(p, dtype=bool)
+    assert ws._screen_gap_safe(1.0, 1.0, w_star, l1, norms, usable, unpenalized,
+                               np.zeros(p), nothing, np.ones(p, dtype=bool),
+                               np.sqrt(2.0) * 0.999) == 0  # fmt: skip
+    assert not nothing.any()
 
 
 def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypatch):
