@@ -232,11 +232,10 @@ def _snapshot_drifts(R, snapshots, n_snapshots):
 
 @njit(cache=True, nogil=True)
 def _uncertain(R, thresholds, candidates, positive, norms, correlations,
-               snapshot_of, snapshots, n_snapshots, out, pull_bounds):  # fmt: skip
+               snapshot_of, snapshots, n_snapshots, out):  # fmt: skip
     """Candidates whose bound exceeds their threshold, written to ``out``.
 
-    Each candidate's bound on its pull goes to ``pull_bounds``. Returns
-    ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
+    Returns ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
     """
     drifts = _snapshot_drifts(R, snapshots, n_snapshots)
     count = 0
@@ -246,9 +245,7 @@ def _uncertain(R, thresholds, candidates, positive, norms, correlations,
             continue
         n_candidates += 1
         pull = correlations[j] if positive else abs(correlations[j])
-        bound = pull + norms[j] * drifts[snapshot_of[j]]
-        pull_bounds[j] = bound
-        if bound > thresholds[j]:
+        if pull + norms[j] * drifts[snapshot_of[j]] > thresholds[j]:
             out[count] = j
             count += 1
     return count, n_candidates, drifts
@@ -331,17 +328,16 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
                thresholds, candidates, positive, norms, correlations,
                snapshot_of, snapshots, n_snapshots, features,
-               pull_bounds, n_screened, known, known_values):  # fmt: skip
+               n_screened, known, known_values):  # fmt: skip
     """Candidates that may violate their KKT condition, with exact correlations.
 
     Writes to ``features`` a superset of the candidates whose pull exceeds
     their threshold, whose exact ``z_j' R`` are then in ``correlations``, and
     returns how many; every other candidate is certified within its threshold.
-    Every candidate's upper bound on its pull at ``R`` (exact for the
-    returned ones) goes to ``pull_bounds``. ``n_screened`` features are out of
-    the candidates because they are proven zero: a full pass would cover them
-    too, so they count towards its size. A full pass takes the exact values
-    ``known_values`` of the features ``known`` as they are.
+    ``n_screened`` features are out of the candidates because they are proven
+    zero: a full pass would cover them too, so they count towards its size. A
+    full pass takes the exact values ``known_values`` of the features
+    ``known`` as they are.
     """
     storage = (is_sparse, X, X_data, X_indices, X_indptr)
     n = n_snapshots[0]
@@ -350,7 +346,7 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
                        known, known_values)
     count, n_candidates, drifts = _uncertain(
         R, thresholds, candidates, positive, norms, correlations,
-        snapshot_of, snapshots, n, features, pull_bounds,
+        snapshot_of, snapshots, n, features,
     )  # fmt: skip
     if count > _FULL_PASS_SHARE * (n_candidates + n_screened):
         n_snapshots[0] = _full_pass(
@@ -360,7 +356,6 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
         count = 0
         for j in range(candidates.shape[0]):
             pull = correlations[j] if positive else abs(correlations[j])
-            pull_bounds[j] = pull
             if candidates[j] and pull > thresholds[j]:
                 features[count] = j
                 count += 1
@@ -379,7 +374,6 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
         for k in range(n_stale):
             correlations[stale[k]] = values[k]
             snapshot_of[stale[k]] = n
-            pull_bounds[stale[k]] = values[k] if positive else abs(values[k])
         _copy_into(snapshots[n], R)
         n = _forget_unused_snapshots(snapshot_of, snapshots, n + 1)
         if n < 0:
@@ -423,7 +417,7 @@ def _add_strong_gram(H, l1, ratio, usable, positive, in_set):
 
 @njit(cache=True, nogil=True)
 def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
-                     screened, in_set, reach):  # fmt: skip
+                     screened, in_set):  # fmt: skip
     """Screen out the zero features the gap-safe sphere test proves zero.
 
     ``theta = scale R`` is dual feasible and ``gap`` is the duality gap at
@@ -439,14 +433,8 @@ def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
     ``|z_j' R*| < l1_j`` and is zero at the optimum (Fercoq, Gramfort and
     Salmon 2015; Ndiaye et al. 2017). Features at zero that pass are marked in
     ``screened`` and leave ``in_set``; returns how many were newly screened.
-    ``reach`` is the largest ``l1_j / ||z_j||``: a ball of a larger radius
-    screens nothing, and the pass over the features is skipped.
     """
-    if not gap < np.inf:
-        return 0
     radius = np.sqrt(2.0 * max(gap, 0.0))
-    if radius >= reach:
-        return 0
     n_new = 0
     for j in range(w.shape[0]):
         if screened[j] or not usable[j] or unpenalized[j] or w[j] != 0.0:
@@ -467,6 +455,36 @@ def _residual_products(R, y):
         RR += R[i] * R[i]
         Ry += R[i] * y[i]
     return RR, Ry
+
+
+@njit(cache=True, nogil=True)
+def _ball_can_screen(radius, l1, norms, usable, unpenalized):
+    """Whether a gap-safe ball of this radius could screen any feature.
+
+    It cannot when ``radius ||z_j|| >= l1_j`` for every penalized feature:
+    then the pass that computes every feature's bound is skipped. (Usually
+    the first feature answers.)
+    """
+    for j in range(l1.shape[0]):
+        if usable[j] and not unpenalized[j] and radius * norms[j] < l1[j]:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _candidate_pull_bounds(R, positive, candidates, norms, correlations,
+                           snapshot_of, snapshots, n_snapshots,
+                           out):  # fmt: skip
+    """Each candidate's upper bound on its pull at ``R``, written to ``out``.
+
+    The bound of :func:`_uncertain`; exact for the features whose snapshot is
+    ``R`` itself (those the last KKT check computed).
+    """
+    drifts = _snapshot_drifts(R, snapshots, n_snapshots)
+    for j in range(candidates.shape[0]):
+        if candidates[j]:
+            pull = correlations[j] if positive else abs(correlations[j])
+            out[j] = pull + norms[j] * drifts[snapshot_of[j]]
 
 
 @njit(cache=True, nogil=True)
@@ -532,13 +550,9 @@ def _build(storage_kind, digest):
         thresholds = np.empty(n_features)
         in_set = np.empty(n_features, dtype=np.bool_)
         candidates = np.empty(n_features, dtype=np.bool_)
-        # the largest l1_j / ||z_j||, beyond which gap-safe balls screen nothing
-        reach = 0.0
         for j in range(n_features):
             thresholds[j] = l1[j] * (1.0 + _KKT_SLACK)
             in_set[j] = usable[j] and (w[j] != 0.0 or unpenalized[j])
-            if usable[j] and not unpenalized[j]:
-                reach = max(reach, l1[j] / norms[j])
         if 1.0 < strong_ratio < 2.0:
             if storage_kind == _GRAM:
                 _add_strong_gram(Q, l1, strong_ratio, usable, positive, in_set)
@@ -594,7 +608,6 @@ def _build(storage_kind, digest):
                 count = 0
                 for j in range(n_features):
                     pull = Q[j] if positive else abs(Q[j])
-                    pull_bounds[j] = pull
                     if candidates[j] and pull > thresholds[j]:
                         correlations[j] = Q[j]
                         features[count] = j
@@ -606,7 +619,7 @@ def _build(storage_kind, digest):
                 count = _kkt_check(
                     *storage, v, means, R, thresholds, candidates, positive,
                     norms, correlations, snapshot_of, snapshots, n_snapshots,
-                    features, pull_bounds, n_screened, working_set[:n_known],
+                    features, n_screened, working_set[:n_known],
                     ws_correlations[:n_known],
                 )  # fmt: skip
             n_violators = 0
@@ -625,19 +638,32 @@ def _build(storage_kind, digest):
                 else:
                     ws_values = ws_correlations[: working_set.shape[0]]
                     RR, Ry = residual_stats[0], residual_stats[1]
-                    for k in range(working_set.shape[0]):
-                        c = ws_values[k]
-                        pull_bounds[working_set[k]] = c if positive else abs(c)
                 relevant, values = _relevant(
                     working_set, ws_values, features, count, correlations
                 )
-                n_screened += _screen_gap_safe(
-                    kernels.duality_gap(values, w, l1, l2, norms2, relevant,
-                                        positive, RR, Ry, yy),
-                    kernels.dual_scale(values, l1, l2, relevant, positive),
-                    w, l1, norms, usable, unpenalized, pull_bounds, screened,
-                    in_set, reach,
-                )  # fmt: skip
+                gap_now = kernels.duality_gap(
+                    values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
+                )
+                if gap_now < np.inf and _ball_can_screen(
+                    np.sqrt(2.0 * max(gap_now, 0.0)), l1, norms, usable, unpenalized
+                ):
+                    if storage_kind == _GRAM:
+                        for j in range(n_features):
+                            pull_bounds[j] = Q[j] if positive else abs(Q[j])
+                    else:
+                        _candidate_pull_bounds(
+                            R, positive, candidates, norms, correlations,
+                            snapshot_of, snapshots, n_snapshots[0], pull_bounds,
+                        )  # fmt: skip
+                        for k in range(working_set.shape[0]):
+                            c = ws_values[k]
+                            pull_bounds[working_set[k]] = c if positive else abs(c)
+                    n_screened += _screen_gap_safe(
+                        gap_now,
+                        kernels.dual_scale(values, l1, l2, relevant, positive),
+                        w, l1, norms, usable, unpenalized, pull_bounds,
+                        screened, in_set,
+                    )  # fmt: skip
             if n_violators:
                 for k in range(count):
                     j = features[k]

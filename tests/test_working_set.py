@@ -35,7 +35,6 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
     bounds = ws.KKTBounds(60, 200, design.norms2)
     bounds.start_from(design.y, design.Zy)
     features = np.empty(200, dtype=np.intp)
-    pull_bounds = np.full(200, np.nan)
     candidates = np.ones(200, dtype=bool)
     candidates[:10] = False  # the working set
     R = design.y.copy()
@@ -49,16 +48,23 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
             *_storage(design), design.v, design.means, R, thresholds,
             candidates, positive, bounds.norms, bounds.correlations,
             bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots, features,
-            pull_bounds, 0, np.empty(0, np.intp), np.empty(0),
+            0, np.empty(0, np.intp), np.empty(0),
         )  # fmt: skip
         found = features[:count]
         violators = np.flatnonzero(candidates & (pulls > thresholds))
         assert set(violators) <= set(found)
         assert not np.any(~candidates[found])
         assert_allclose(bounds.correlations[found], exact[found], atol=1e-10)
-        # each candidate's pull bound holds at R, and is exact where found
+        # the candidates' bounds the screening reads: valid, exact where found
+        pull_bounds = np.full(200, np.nan)
+        ws._candidate_pull_bounds(
+            R, positive, candidates, bounds.norms, bounds.correlations,
+            bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots[0],
+            pull_bounds,
+        )  # fmt: skip
         assert np.all(pulls[candidates] <= pull_bounds[candidates] + 1e-9)
         assert_allclose(pull_bounds[found], pulls[found], atol=1e-10)
+        assert np.isnan(pull_bounds[~candidates]).all()
         assert 1 <= bounds.n_snapshots[0] <= ws._MAX_SNAPSHOTS
         # every bound still holds for every feature, with its own snapshot
         snapshots = bounds.snapshots[bounds.snapshot_of]
@@ -195,7 +201,7 @@ def test_gap_safe_screening_only_removes_zeros_of_the_optimum(positive, l1_ratio
         in_set[:20] = True  # zeros in the working set may be screened too
         count = ws._screen_gap_safe(gap, scale, w, l1, norms, usable,
                                     unpenalized, pulls + slack, screened,
-                                    in_set, np.max(l1 / norms))  # fmt: skip
+                                    in_set)  # fmt: skip
         assert count == screened.sum()
         assert not np.any(in_set & screened)
         assert not np.any(screened & (w != 0))
@@ -212,12 +218,6 @@ def test_gap_safe_screening_only_removes_zeros_of_the_optimum(positive, l1_ratio
     screened, pulls = screen(w_star, np.zeros(p))
     clear = (w_star == 0) & (pulls < l1 * (1.0 - 1e-3))
     assert np.array_equal(screened, clear)
-    # a ball wider than every l1_j / ||z_j|| screens nothing: not even tried
-    nothing = np.zeros(p, dtype=bool)
-    assert ws._screen_gap_safe(1.0, 1.0, w_star, l1, norms, usable, unpenalized,
-                               np.zeros(p), nothing, np.ones(p, dtype=bool),
-                               np.sqrt(2.0) * 0.999) == 0  # fmt: skip
-    assert not nothing.any()
 
 
 def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypatch):
@@ -253,3 +253,16 @@ def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypat
     excess = objective(coefs, alphas) - objective(reference, alphas)
     assert np.all(gaps <= tol * (y @ y) / n)
     assert np.all(excess <= gaps + 1e-12)
+
+
+def test_ball_can_screen_only_when_narrower_than_some_threshold():
+    l1 = np.array([1.0, 4.0, 0.0])
+    norms = np.array([1.0, 2.0, 1.0])
+    usable = np.array([True, True, True])
+    unpenalized = np.array([False, False, True])
+    # l1_j / ||z_j|| is 1 and 2 for the penalized features
+    assert ws._ball_can_screen(1.9, l1, norms, usable, unpenalized)
+    assert not ws._ball_can_screen(2.0, l1, norms, usable, unpenalized)
+    usable[1] = False
+    assert not ws._ball_can_screen(1.5, l1, norms, usable, unpenalized)
+    assert ws._ball_can_screen(0.5, l1, norms, usable, unpenalized)
