@@ -509,6 +509,33 @@ def _relevant(working_set, ws_values, features, count, correlations):
 
 
 @njit(cache=True, nogil=True)
+def _gap_inputs(is_gram, current, is_sparse, X, X_data, X_indices, X_indptr,
+                w, Q, R, y, yy, v, means, working_set, ws_correlations,
+                residual_stats, features, count, correlations):  # fmt: skip
+    """What a duality gap at ``w`` needs, as cheaply as it is known.
+
+    Returns the relevant features and their ``z_j' R`` (see
+    :func:`_relevant`), the working set's ``z_j' R`` in its order, ``R'R``
+    and ``R'y``: from ``H = Q`` with the Gram matrix, from the kernel's last
+    gap when it was taken at ``w`` (``current``), else computed at ``R``.
+    """
+    if is_gram:
+        ws_values = Q[working_set]
+        RR, Ry = _gram_residual_products(w, Q, y, yy)
+    elif current:
+        ws_values = ws_correlations[: working_set.shape[0]]
+        RR, Ry = residual_stats[0], residual_stats[1]
+    else:
+        ws_values = _correlations_of(
+            is_sparse, X, X_data, X_indices, X_indptr, R, v, means, working_set
+        )
+        RR, Ry = _residual_products(R, y)
+    relevant, values = _relevant(working_set, ws_values, features, count,
+                                 correlations)  # fmt: skip
+    return relevant, values, ws_values, RR, Ry
+
+
+@njit(cache=True, nogil=True)
 def _gram_residual_products(w, H, Zy, yy):
     """``(R'R, R'y)`` from ``H = Z'R``: ``R'R = y'y - w'Z'y - w'H``."""
     wZy = 0.0
@@ -632,15 +659,11 @@ def _build(storage_kind, digest):
                 break
             if storage_kind == _GRAM or kernel_outputs_current:
                 # The gap at w costs no pass here: screen with it.
-                if storage_kind == _GRAM:
-                    ws_values = Q[working_set]
-                    RR, Ry = _gram_residual_products(w, Q, y, yy)
-                else:
-                    ws_values = ws_correlations[: working_set.shape[0]]
-                    RR, Ry = residual_stats[0], residual_stats[1]
-                relevant, values = _relevant(
-                    working_set, ws_values, features, count, correlations
-                )
+                relevant, values, ws_values, RR, Ry = _gap_inputs(
+                    storage_kind == _GRAM, kernel_outputs_current, *storage, w,
+                    Q, R, y, yy, v, means, working_set, ws_correlations,
+                    residual_stats, features, count, correlations,
+                )  # fmt: skip
                 gap_now = kernels.duality_gap(
                     values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
                 )
@@ -675,19 +698,11 @@ def _build(storage_kind, digest):
                 budget = max_iter  # the working set is right: finish the solve
         # The gap of the problem without the screened features: their zeros
         # are proven, so it bounds the suboptimality of w all the same.
-        if storage_kind == _GRAM:
-            ws_values = Q[working_set]
-            RR, Ry = _gram_residual_products(w, Q, y, yy)
-        elif kernel_outputs_current:
-            # the kernel ended on a gap evaluation at w: reuse it
-            ws_values = ws_correlations[: working_set.shape[0]]
-            RR, Ry = residual_stats[0], residual_stats[1]
-        else:
-            ws_values = _correlations_of(*storage, R, v, means, working_set)
-            RR, Ry = _residual_products(R, y)
-        relevant, values = _relevant(
-            working_set, ws_values, features, count, correlations
-        )
+        relevant, values, _, RR, Ry = _gap_inputs(
+            storage_kind == _GRAM, kernel_outputs_current, *storage, w, Q, R,
+            y, yy, v, means, working_set, ws_correlations, residual_stats,
+            features, count, correlations,
+        )  # fmt: skip
         gap = kernels.duality_gap(
             values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
         )
