@@ -41,7 +41,9 @@ from numba import njit
 # Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
 # Not for loops over a sparse column's entries: vectorized, their short
-# gathers run about 25 % slower than the scalar loop.
+# gathers run about 25 % slower than the scalar loop. Those loops index with
+# unsigned positions and row indices (np.uintp): with signed ones, numba
+# checks every access for a negative index, which made them 1.5x slower.
 _SPARSE_FAST = {"contract"}
 
 
@@ -466,27 +468,27 @@ def _sweep_sparse(
     """One pass of coordinate updates over ``features`` (CSC ``X``).
 
     Same contract as :func:`_sweep_dense`; an update costs the stored entries
-    of its column only. Row indices are read as unsigned (``np.uintp``), which
-    spares numba's negative-index wraparound in the inner loops.
+    of its column only. Entry positions and row indices are unsigned
+    (``np.uintp``), which spares numba's negative-index wraparound in the
+    inner loops.
     """
     n_features = features.shape[0]
     w_max = 0.0
     dw_max = 0.0
     for k in range(n_features):
         j = features[_next_feature(k, n_features, random)]
-        start, end = X_indptr[j], X_indptr[j + 1]
+        start, end = np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])
         # Two interleaved sums: the next update waits for this one, and a
         # column has few entries, so the chain of dependent additions, not
         # memory, sets the pace (halving it: sparse paths about 6 % faster).
         even = 0.0
         odd = 0.0
-        p = start
-        while p + 1 < end:
+        pairs_end = end - (end - start) % np.uintp(2)
+        for p in range(start, pairs_end, np.uintp(2)):
             even += X_data[p] * Q[np.uintp(X_indices[p])]
-            odd += X_data[p + 1] * Q[np.uintp(X_indices[p + 1])]
-            p += 2
-        if p < end:
-            even += X_data[p] * Q[np.uintp(X_indices[p])]
+            odd += X_data[p + np.uintp(1)] * Q[np.uintp(X_indices[p + np.uintp(1)])]
+        if pairs_end < end:
+            even += X_data[pairs_end] * Q[np.uintp(X_indices[pairs_end])]
         dot = even + odd
         gradient = dot + t * column_v[j] - means[j] * (vQ + t * vv)
         w_j = w[j]
@@ -691,8 +693,8 @@ def _refit_unpenalized_sparse(
         j = unpenalized[k]
         for i in range(n_samples):
             block[i, k] = -means[j] * v[i]
-        for p in range(X_indptr[j], X_indptr[j + 1]):
-            block[X_indices[p], k] += X_data[p]
+        for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
+            block[np.uintp(X_indices[p]), k] += X_data[p]
     current = np.empty(size)
     for k in range(size):
         current[k] = w[unpenalized[k]]
@@ -701,7 +703,7 @@ def _refit_unpenalized_sparse(
         j = unpenalized[k]
         w[j] += step[k]
         t += step[k] * means[j]
-        for p in range(X_indptr[j], X_indptr[j + 1]):
+        for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
             Q[np.uintp(X_indices[p])] -= step[k] * X_data[p]
     vQ = 0.0
     for i in range(n_samples):
@@ -1049,7 +1051,7 @@ def enet_cd_sparse(
                 j = working_set[k]
                 delta = candidate[k] - w[j]
                 if delta != 0.0:
-                    for p in range(X_indptr[j], X_indptr[j + 1]):
+                    for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
                         R[np.uintp(X_indices[p])] -= delta * X_data[p]
                     shift += delta * means[j]
             t, vQ, kept = _keep_if_lower(
@@ -1075,7 +1077,7 @@ def enet_cd_sparse(
             for k in range(n_working):
                 j = working_set[k]
                 dot = 0.0
-                for p in range(X_indptr[j], X_indptr[j + 1]):
+                for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
                     dot += X_data[p] * R[np.uintp(X_indices[p])]
                 correlations[k] = dot - means[j] * vR
             residual_stats[0] = RR
