@@ -215,3 +215,28 @@ class _no_convergence_warning:
 
     def __exit__(self, *exc):
         return self._catch.__exit__(*exc)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_columns_of_every_length_agree_with_scikit_learn(
+    fit_intercept, weighted
+):
+    # Column j stores j % 8 entries (0 to 7, odd and even counts), so every
+    # branch of the sparse loops runs: the paired sums and their leftover
+    # entry, empty columns, and the unsigned entry positions of long columns.
+    rng = np.random.RandomState(7)
+    n_samples, n_features = 50, 40
+    X = np.zeros((n_samples, n_features))
+    for j in range(n_features):
+        rows = rng.choice(n_samples, j % 8, replace=False)
+        X[rows, j] = rng.randn(rows.size) * 2 + 1
+    y = X[:, :12] @ rng.randn(12) + 0.3 * rng.randn(n_samples)
+    sample_weight = rng.uniform(0.2, 3.0, n_samples) if weighted else None
+    params = {"alpha": 0.02, "l1_ratio": 0.7, "fit_intercept": fit_intercept}
+    ours = ElasticNet(**params, **TIGHT)
+    ours.fit(as_storage(X, "csc"), y, sample_weight=sample_weight)
+    reference = _reference("ElasticNet", X, y, sample_weight, **params)
+    assert np.count_nonzero(ours.coef_) > 10
+    assert relative_error(ours.coef_, reference.coef_) < 1e-7
+    assert ours.intercept_ == pytest.approx(reference.intercept_, abs=1e-7)
