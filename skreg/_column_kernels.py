@@ -133,3 +133,28 @@ def column_statistics_sparse(X_data, X_indices, X_indptr, v, y, unit_weights):
         XX[j] = ss
         Xy[j] = sy
     return Xv, XX, Xy
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def float32_shadow(X):
+    """A float32 copy of dense ``X`` (flattened column by column) and its error.
+
+    Returns ``(shadow, errors)``: ``shadow[j * n_samples + i]`` is ``X[i, j]``
+    rounded to float32, and ``errors[j]`` bounds ``||x_j - fl32(x_j)||``
+    (the exact norm, with 1 % to spare for the rounding of its own sum). The
+    KKT check's full passes read the shadow, half the bytes of ``X``, and add
+    ``errors[j] ||R||`` to the bound of each correlation they compute.
+    """
+    n_samples, n_features = X.shape
+    shadow = np.empty(n_samples * n_features, dtype=np.float32)
+    errors = np.empty(n_features)
+    for j in range(n_features):
+        base = j * n_samples
+        total = 0.0
+        for i in range(n_samples):
+            rounded = np.float32(X[i, j])
+            shadow[base + i] = rounded
+            difference = X[i, j] - np.float64(rounded)
+            total += difference * difference
+        errors[j] = 1.01 * np.sqrt(total)
+    return shadow, errors

@@ -53,6 +53,7 @@ import numpy as np
 from numba import njit
 
 from . import _cd_kernels as kernels
+from . import _column_kernels as column_kernels
 
 # Epochs on a new working set before the first KKT check: features that must
 # join are found early instead of after a full solve.
@@ -93,16 +94,27 @@ class KKTBounds:
 
     def __init__(self, n_samples, n_features, norms2):
         self.norms = np.sqrt(norms2)
-        # Exact z_j' S_k for the snapshot k = snapshot_of[j] of each feature.
+        # z_j' S_k for the snapshot k = snapshot_of[j] of each feature, exact
+        # to within slack[j] (0 unless it came from the float32 shadow).
         self.correlations = np.zeros(n_features)
+        self.slack = np.zeros(n_features)
+        # float32 copy of dense X for the full passes (empty: none), see
+        # column_kernels.float32_shadow
+        self.shadow = np.empty(0, dtype=np.float32)
+        self.shadow_errors = np.empty(0)
         self.snapshot_of = np.zeros(n_features, dtype=np.intp)
         self.snapshots = np.empty((_MAX_SNAPSHOTS + 1, n_samples))
         # Snapshots in use (rows of ``snapshots``); 0 means no exact value yet.
         self.n_snapshots = np.zeros(1, dtype=np.intp)
 
+    def use_shadow(self, X):
+        """Make the full passes read a float32 copy of dense float64 ``X``."""
+        self.shadow, self.shadow_errors = column_kernels.float32_shadow(X)
+
     def start_from(self, R, correlations):
         """Use known exact correlations ``Z' R`` as the first snapshot."""
         self.correlations[:] = correlations
+        self.slack[:] = 0.0
         self.snapshot_of[:] = 0
         self.snapshots[0] = R
         self.n_snapshots[0] = 1
@@ -237,7 +249,7 @@ def _snapshot_drifts(R, snapshots, n_snapshots):
 
 @njit(cache=True, nogil=True)
 def _uncertain(R, thresholds, candidates, positive, norms, correlations,
-               snapshot_of, snapshots, n_snapshots, out):  # fmt: skip
+               slack, snapshot_of, snapshots, n_snapshots, out):  # fmt: skip
     """Candidates whose bound exceeds their threshold, written to ``out``.
 
     Returns ``(count, n_candidates, drifts)`` with ``drifts[k] = ||R - S_k||``.
@@ -250,7 +262,7 @@ def _uncertain(R, thresholds, candidates, positive, norms, correlations,
             continue
         n_candidates += 1
         pull = correlations[j] if positive else abs(correlations[j])
-        if pull + norms[j] * drifts[snapshot_of[j]] > thresholds[j]:
+        if pull + slack[j] + norms[j] * drifts[snapshot_of[j]] > thresholds[j]:
             out[count] = j
             count += 1
     return count, n_candidates, drifts
@@ -297,14 +309,17 @@ def _correlations_of(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 
 @njit(cache=True, nogil=True)
 def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
-               correlations, snapshot_of, snapshots, known,
-               known_values):  # fmt: skip
-    """Exact correlations of every feature at ``R``, the one snapshot.
+               correlations, slack, snapshot_of, snapshots, known,
+               known_values, shadow, shadow_errors):  # fmt: skip
+    """Correlations of every feature at ``R``, the one snapshot.
 
     The features ``known`` already have theirs at ``R`` (``known_values``,
-    from the kernel's last duality gap): only the others are computed.
+    from the kernel's last duality gap): only the others are computed. With a
+    ``shadow`` (float32 copy of dense ``X``) they are computed from it, within
+    ``slack[j] = shadow_errors[j] ||R||`` of the exact values; otherwise
+    exactly.
     """
-    if known.shape[0] == 0:
+    if known.shape[0] == 0 and shadow.shape[0] == 0:
         if is_sparse:
             values = centred_correlations_sparse(
                 X_data, X_indices, X_indptr, R, v, means
@@ -312,15 +327,27 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
         else:
             values = centred_correlations_dense(X, R, v, means)
         _copy_into(correlations, values)
+        slack[:] = 0.0
     else:
         unknown = np.ones(snapshot_of.shape[0], dtype=np.bool_)
         for k in range(known.shape[0]):
             unknown[known[k]] = False
             correlations[known[k]] = known_values[k]
+            slack[known[k]] = 0.0
         rest = np.flatnonzero(unknown)
-        values = _correlations_of(
-            is_sparse, X, X_data, X_indices, X_indptr, R, v, means, rest
-        )
+        if shadow.shape[0]:
+            n_samples = R.shape[0]
+            columns = shadow.reshape((snapshot_of.shape[0], n_samples)).T
+            values = centred_correlations_subset_dense(columns, R, v, means, rest)
+            error = np.sqrt(_dot(R, R))
+            for k in range(rest.shape[0]):
+                slack[rest[k]] = shadow_errors[rest[k]] * error
+        else:
+            values = _correlations_of(
+                is_sparse, X, X_data, X_indices, X_indptr, R, v, means, rest
+            )
+            for k in range(rest.shape[0]):
+                slack[rest[k]] = 0.0
         for k in range(rest.shape[0]):
             correlations[rest[k]] = values[k]
     for j in range(snapshot_of.shape[0]):
@@ -330,10 +357,33 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 
 
 @njit(cache=True, nogil=True)
+def _make_exact(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
+                correlations, slack, features, count):  # fmt: skip
+    """Exact ``z_j' R`` for the ``features[:count]`` with a nonzero slack.
+
+    For features whose snapshot is ``R`` itself (just after a full pass).
+    """
+    n_inexact = 0
+    inexact = np.empty(count, dtype=np.intp)
+    for k in range(count):
+        if slack[features[k]] > 0.0:
+            inexact[n_inexact] = features[k]
+            n_inexact += 1
+    if n_inexact:
+        inexact = inexact[:n_inexact]
+        values = _correlations_of(is_sparse, X, X_data, X_indices, X_indptr, R,
+                                  v, means, inexact)  # fmt: skip
+        for k in range(n_inexact):
+            correlations[inexact[k]] = values[k]
+            slack[inexact[k]] = 0.0
+
+
+@njit(cache=True, nogil=True)
 def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
-               thresholds, candidates, positive, norms, correlations,
+               thresholds, candidates, positive, norms, correlations, slack,
                snapshot_of, snapshots, n_snapshots, features,
-               n_screened, known, known_values):  # fmt: skip
+               n_screened, known, known_values, shadow,
+               shadow_errors):  # fmt: skip
     """Candidates that may violate their KKT condition, with exact correlations.
 
     Writes to ``features`` a superset of the candidates whose pull exceeds
@@ -342,35 +392,39 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
     ``n_screened`` features are out of the candidates because they are proven
     zero: a full pass would cover them too, so they count towards its size. A
     full pass takes the exact values ``known_values`` of the features
-    ``known`` as they are.
+    ``known`` as they are, and reads the float32 ``shadow`` of dense ``X``
+    when there is one (see :func:`_full_pass`).
     """
     storage = (is_sparse, X, X_data, X_indices, X_indptr)
     n = n_snapshots[0]
     if n == 0:
-        n = _full_pass(*storage, R, v, means, correlations, snapshot_of,
-                       snapshots, known, known_values)  # fmt: skip
+        n = _full_pass(*storage, R, v, means, correlations, slack, snapshot_of,
+                       snapshots, known, known_values, shadow,
+                       shadow_errors)  # fmt: skip
     count, n_candidates, drifts = _uncertain(
-        R, thresholds, candidates, positive, norms, correlations,
+        R, thresholds, candidates, positive, norms, correlations, slack,
         snapshot_of, snapshots, n, features,
     )  # fmt: skip
     if count > _FULL_PASS_SHARE * (n_candidates + n_screened):
         n_snapshots[0] = _full_pass(
-            *storage, R, v, means, correlations, snapshot_of, snapshots, known,
-            known_values,
+            *storage, R, v, means, correlations, slack, snapshot_of, snapshots,
+            known, known_values, shadow, shadow_errors,
         )  # fmt: skip
         count = 0
         for j in range(candidates.shape[0]):
             pull = correlations[j] if positive else abs(correlations[j])
-            if candidates[j] and pull > thresholds[j]:
+            if candidates[j] and pull + slack[j] > thresholds[j]:
                 features[count] = j
                 count += 1
+        _make_exact(*storage, R, v, means, correlations, slack, features, count)
         return count
-    # Features whose snapshot is R itself already hold exact values.
+    # Features whose snapshot is R itself already hold exact values, unless
+    # they came from the shadow.
     n_stale = 0
     stale = np.empty(count, dtype=np.intp)
     for k in range(count):
         j = features[k]
-        if drifts[snapshot_of[j]] > 0.0:
+        if drifts[snapshot_of[j]] > 0.0 or slack[j] > 0.0:
             stale[n_stale] = j
             n_stale += 1
     if n_stale:
@@ -378,18 +432,23 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
         values = _correlations_of(*storage, R, v, means, stale)
         for k in range(n_stale):
             correlations[stale[k]] = values[k]
+            slack[stale[k]] = 0.0
             snapshot_of[stale[k]] = n
         _copy_into(snapshots[n], R)
         n = _forget_unused_snapshots(snapshot_of, snapshots, n + 1)
         if n < 0:
-            n = _full_pass(*storage, R, v, means, correlations, snapshot_of,
-                       snapshots, known, known_values)  # fmt: skip
+            n = _full_pass(*storage, R, v, means, correlations, slack,
+                           snapshot_of, snapshots, known, known_values, shadow,
+                           shadow_errors)  # fmt: skip
+            # the features reported need exact values at R
+            _make_exact(*storage, R, v, means, correlations, slack, features,
+                        count)  # fmt: skip
     n_snapshots[0] = n
     return count
 
 
 @njit(cache=True, nogil=True)
-def _add_strong(R, l1, ratio, usable, positive, norms, correlations,
+def _add_strong(R, l1, ratio, usable, positive, norms, correlations, slack,
                 snapshot_of, snapshots, n_snapshots, in_set):  # fmt: skip
     """Add to ``in_set`` the features the sequential strong rule expects in.
 
@@ -405,7 +464,8 @@ def _add_strong(R, l1, ratio, usable, positive, norms, correlations,
         if in_set[j] or not usable[j]:
             continue
         pull = correlations[j] if positive else abs(correlations[j])
-        if pull - norms[j] * drifts[snapshot_of[j]] > (2.0 - ratio) * l1[j]:
+        lower = pull - slack[j] - norms[j] * drifts[snapshot_of[j]]
+        if lower > (2.0 - ratio) * l1[j]:
             in_set[j] = True
 
 
@@ -478,7 +538,7 @@ def _ball_can_screen(radius, l1, norms, usable, unpenalized):
 
 @njit(cache=True, nogil=True)
 def _candidate_pull_bounds(R, positive, candidates, norms, correlations,
-                           snapshot_of, snapshots, n_snapshots,
+                           slack, snapshot_of, snapshots, n_snapshots,
                            out):  # fmt: skip
     """Each candidate's upper bound on its pull at ``R``, written to ``out``.
 
@@ -489,7 +549,7 @@ def _candidate_pull_bounds(R, positive, candidates, norms, correlations,
     for j in range(candidates.shape[0]):
         if candidates[j]:
             pull = correlations[j] if positive else abs(correlations[j])
-            out[j] = pull + norms[j] * drifts[snapshot_of[j]]
+            out[j] = pull + slack[j] + norms[j] * drifts[snapshot_of[j]]
 
 
 @njit(cache=True, nogil=True)
@@ -573,8 +633,9 @@ def _build(storage_kind, digest):
     def solve_alpha(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
                     column_v, norms2, l1, l2, usable, unpenalized, positive,
                     max_iter, tol_dw, gap_tol, random, seed, strong_ratio,
-                    norms, correlations, snapshot_of, snapshots, n_snapshots,
-                    ws_correlations, residual_stats):  # fmt: skip
+                    norms, correlations, slack, snapshot_of, snapshots,
+                    n_snapshots, shadow, shadow_errors, ws_correlations,
+                    residual_stats):  # fmt: skip
         digest  # noqa: B018 (part of numba's cache key)
         storage = (is_sparse, X, X_data, X_indices, X_indptr)
         n_features = w.shape[0]
@@ -591,8 +652,8 @@ def _build(storage_kind, digest):
             elif n_snapshots[0] > 0:
                 _residual(Q, w, means, v, R)
                 _add_strong(R, l1, strong_ratio, usable, positive, norms,
-                            correlations, snapshot_of, snapshots, n_snapshots[0],
-                            in_set)  # fmt: skip
+                            correlations, slack, snapshot_of, snapshots,
+                            n_snapshots[0], in_set)  # fmt: skip
         features = np.empty(n_features, dtype=np.intp)
         # upper bounds on each feature's pull at R (exact where known)
         pull_bounds = np.empty(n_features)
@@ -650,9 +711,9 @@ def _build(storage_kind, digest):
                 n_known = working_set.shape[0] if kernel_outputs_current else 0
                 count = _kkt_check(
                     *storage, v, means, R, thresholds, candidates, positive,
-                    norms, correlations, snapshot_of, snapshots, n_snapshots,
-                    features, n_screened, working_set[:n_known],
-                    ws_correlations[:n_known],
+                    norms, correlations, slack, snapshot_of, snapshots,
+                    n_snapshots, features, n_screened, working_set[:n_known],
+                    ws_correlations[:n_known], shadow, shadow_errors,
                 )  # fmt: skip
             n_violators = 0
             for k in range(count):
@@ -680,7 +741,7 @@ def _build(storage_kind, digest):
                             pull_bounds[j] = Q[j] if positive else abs(Q[j])
                     else:
                         _candidate_pull_bounds(
-                            R, positive, candidates, norms, correlations,
+                            R, positive, candidates, norms, correlations, slack,
                             snapshot_of, snapshots, n_snapshots[0], pull_bounds,
                         )  # fmt: skip
                         for k in range(working_set.shape[0]):

@@ -19,21 +19,27 @@ def _storage(design):
     return False, design.X, np.empty(0), empty, np.zeros(1, np.int32)
 
 
-@pytest.mark.parametrize("is_sparse", [False, True])
+@pytest.mark.parametrize("storage", ["dense", "dense, shadow", "sparse"])
 @pytest.mark.parametrize("positive", [False, True])
-def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, positive):
+def test_kkt_check_finds_every_violator_with_exact_correlations(storage, positive):
     # A sequence of residuals drifting away from y, as along a path: at each
     # step the check must return a superset of the violators, with exact
-    # correlations, while reusing snapshots (and forgetting old ones).
+    # correlations, while reusing snapshots (and forgetting old ones). With
+    # the float32 shadow, the full passes give approximations, within their
+    # slack; the features returned must still hold exact values.
+    is_sparse = storage == "sparse"
     rng = np.random.RandomState(0)
-    X = rng.randn(60, 200)
+    X = rng.randn(60, 200) * 10 + 3  # offset: the shadow's error is not tiny
     if is_sparse:
         X = sp.csc_matrix(X * (rng.rand(60, 200) < 0.3))
     y = rng.randn(60)
     design = make_design(X, y, fit_intercept=True)
     Z = (X.toarray() if is_sparse else X) - design.means
     bounds = ws.KKTBounds(60, 200, design.norms2)
+    if storage == "dense, shadow":
+        bounds.use_shadow(design.X)
     bounds.start_from(design.y, design.Zy)
+    n_approximate = 0
     features = np.empty(200, dtype=np.intp)
     candidates = np.ones(200, dtype=bool)
     candidates[:10] = False  # the working set
@@ -47,20 +53,23 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
         count = ws._kkt_check(
             *_storage(design), design.v, design.means, R, thresholds,
             candidates, positive, bounds.norms, bounds.correlations,
-            bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots, features,
-            0, np.empty(0, np.intp), np.empty(0),
+            bounds.slack, bounds.snapshot_of, bounds.snapshots,
+            bounds.n_snapshots, features, 0, np.empty(0, np.intp), np.empty(0),
+            bounds.shadow, bounds.shadow_errors,
         )  # fmt: skip
         found = features[:count]
         violators = np.flatnonzero(candidates & (pulls > thresholds))
         assert set(violators) <= set(found)
         assert not np.any(~candidates[found])
         assert_allclose(bounds.correlations[found], exact[found], atol=1e-10)
+        assert not bounds.slack[found].any()
+        n_approximate += np.count_nonzero(bounds.slack)
         # the candidates' bounds the screening reads: valid, exact where found
         pull_bounds = np.full(200, np.nan)
         ws._candidate_pull_bounds(
             R, positive, candidates, bounds.norms, bounds.correlations,
-            bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots[0],
-            pull_bounds,
+            bounds.slack, bounds.snapshot_of, bounds.snapshots,
+            bounds.n_snapshots[0], pull_bounds,
         )  # fmt: skip
         assert np.all(pulls[candidates] <= pull_bounds[candidates] + 1e-9)
         assert_allclose(pull_bounds[found], pulls[found], atol=1e-10)
@@ -69,8 +78,10 @@ def test_kkt_check_finds_every_violator_with_exact_correlations(is_sparse, posit
         # every bound still holds for every feature, with its own snapshot
         snapshots = bounds.snapshots[bounds.snapshot_of]
         drift = np.linalg.norm(snapshots - R, axis=1)
-        bound = np.abs(bounds.correlations) + bounds.norms * drift
+        bound = np.abs(bounds.correlations) + bounds.slack + bounds.norms * drift
         assert np.all(np.abs(exact) <= bound + 1e-9)
+    # the shadow was used (and only with it)
+    assert (n_approximate > 0) == (storage == "dense, shadow")
 
 
 @pytest.mark.parametrize("is_sparse", [False, True])
@@ -87,16 +98,53 @@ def test_full_pass_computes_only_what_is_not_known(is_sparse):
     bounds = ws.KKTBounds(40, 30, design.norms2)
     known = np.array([3, 7, 8], dtype=np.intp)
     marked = exact[known] + 100.0  # recognisable: taken, not recomputed
+    bounds.slack[:] = 1.0  # stale: every value the pass sets is overwritten
     n = ws._full_pass(
         *_storage(design), R, design.v, design.means, bounds.correlations,
-        bounds.snapshot_of, bounds.snapshots, known, marked,
+        bounds.slack, bounds.snapshot_of, bounds.snapshots, known, marked,
+        bounds.shadow, bounds.shadow_errors,
     )  # fmt: skip
     assert n == 1
     expected = exact.copy()
     expected[known] = marked
     assert_allclose(bounds.correlations, expected, atol=1e-12)
+    assert not bounds.slack.any()
     assert_allclose(bounds.snapshots[0], R)
     assert not bounds.snapshot_of.any()
+
+
+def test_full_pass_on_the_float32_shadow_bounds_its_error():
+    # From the shadow, each unknown correlation is within its slack of the
+    # exact value (the slack is the shadow's rounding error times ||R||), and
+    # far closer than float32 itself would be; known ones stay exact.
+    rng = np.random.RandomState(2)
+    X = rng.randn(80, 50) * rng.uniform(0.1, 100.0, 50) + 5.0
+    design = make_design(X, rng.randn(80), fit_intercept=True)
+    R = rng.randn(80)
+    exact = (X - design.means).T @ R
+    bounds = ws.KKTBounds(80, 50, design.norms2)
+    bounds.use_shadow(design.X)
+    shadow = bounds.shadow.reshape(50, 80).T
+    assert_allclose(shadow, X, rtol=2**-24)
+    assert_allclose(
+        bounds.shadow_errors,
+        1.01 * np.linalg.norm(X - shadow.astype(np.float64), axis=0),
+    )
+    known = np.array([0, 9], dtype=np.intp)
+    n = ws._full_pass(
+        *_storage(design), R, design.v, design.means, bounds.correlations,
+        bounds.slack, bounds.snapshot_of, bounds.snapshots, known, exact[known],
+        bounds.shadow, bounds.shadow_errors,
+    )  # fmt: skip
+    assert n == 1
+    unknown = np.setdiff1d(np.arange(50), known)
+    error = np.abs(bounds.correlations - exact)
+    assert np.all(error[unknown] <= bounds.slack[unknown])
+    assert error[unknown].max() > 0  # float32 values, not a copy of X
+    assert_allclose(bounds.slack[unknown],
+                    bounds.shadow_errors[unknown] * np.linalg.norm(R))  # fmt: skip
+    assert not bounds.slack[known].any()
+    assert_allclose(bounds.correlations[known], exact[known], rtol=0, atol=0)
 
 
 def test_source_digest_follows_the_source(tmp_path):
@@ -141,7 +189,7 @@ def test_strong_rule_adds_the_features_whose_lower_bound_clears_it(positive):
     ratio = 1.2
     ws._add_strong(
         R, l1, ratio, usable, positive, bounds.norms, bounds.correlations,
-        bounds.snapshot_of, bounds.snapshots, 1, in_set,
+        bounds.slack, bounds.snapshot_of, bounds.snapshots, 1, in_set,
     )  # fmt: skip
     pulls = design.Zy if positive else np.abs(design.Zy)
     lower = pulls - bounds.norms * np.linalg.norm(R - design.y)
@@ -266,3 +314,45 @@ def test_ball_can_screen_only_when_narrower_than_some_threshold():
     usable[1] = False
     assert not ws._ball_can_screen(1.5, l1, norms, usable, unpenalized)
     assert ws._ball_can_screen(0.5, l1, norms, usable, unpenalized)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_path_on_the_float32_shadow_matches_scikit_learn(monkeypatch, positive):
+    # A path on wide dense X reads the float32 shadow in its full KKT passes:
+    # the solutions must be those of the exact passes and of scikit-learn,
+    # and every gap must still certify its alpha.
+    from sklearn.linear_model import enet_path as sklearn_enet_path
+
+    from skreg import _path, enet_path
+
+    rng = np.random.RandomState(11)
+    n = 100
+    X = np.asfortranarray(rng.randn(n, 600) * rng.uniform(0.5, 20.0, 600) + 3.0)
+    y = X[:, :6] @ rng.randn(6) + 0.5 * rng.randn(n)
+    options = {"alphas": 30, "l1_ratio": 0.8, "tol": 1e-10, "positive": positive}
+    shadows = []
+    use_shadow = ws.KKTBounds.use_shadow
+
+    def recording(self, X):
+        shadows.append(X.shape)
+        use_shadow(self, X)
+
+    monkeypatch.setattr(ws.KKTBounds, "use_shadow", recording)
+    alphas, coefs, gaps = enet_path(X, y, **options)
+    assert shadows == [X.shape]
+    monkeypatch.setattr(_path, "_shadow_pays", lambda design, n_alphas: False)
+    _, exact_coefs, _ = enet_path(X, y, **options)
+    assert len(shadows) == 1
+    _, reference, _ = sklearn_enet_path(X, y, alphas=alphas, l1_ratio=0.8,
+                                        positive=positive, tol=1e-14,
+                                        max_iter=100000)  # fmt: skip
+    assert np.abs(coefs - exact_coefs).max() <= 1e-6 * np.abs(reference).max()
+
+    def objective(w, alpha):
+        R = y[:, np.newaxis] - X @ w
+        penalty = 0.8 * np.abs(w).sum(axis=0) + 0.1 * (w**2).sum(axis=0)
+        return (R**2).sum(axis=0) / (2 * n) + alpha * penalty
+
+    excess = objective(coefs, alphas) - objective(reference, alphas)
+    assert np.all(excess <= gaps + 1e-12)
+    assert np.all(gaps <= 1e-10 * (y @ y) / n)
