@@ -38,6 +38,13 @@ more than ``_FULL_PASS_SHARE`` of the candidates need one, or when more than
 touched for many alphas in a row. The state of the bounds lives in
 :class:`KKTBounds` and is carried from one alpha to the next.
 
+On a path over wide dense float64 ``X``, the full passes read a float32 copy
+of ``X`` (the *shadow*, half the memory traffic) instead: each correlation
+they give is within ``slack_j = ||x_j - fl32(x_j)|| ||R||`` of the exact one,
+and the slack joins the bound above. The features whose bound then reaches
+their threshold (violators and near-misses) get exact dot products, so every
+value the check reports and the duality gap uses is exact.
+
 numba's on-disk cache keys a compiled function by its own file only, not by
 the files of the functions it calls. The entry points here call the kernels
 of :mod:`skreg._cd_kernels`, so they are built by :func:`_build` as closures
