@@ -148,7 +148,9 @@ def enet_path(
     Xy : array-like of shape (n_features,), default=None
         ``X'y``, used with a precomputed Gram matrix.
     copy_X : bool, default=True
-        Kept for compatibility: X is never modified.
+        Kept for compatibility: X is never modified. (On wide dense float64
+        X, more features than samples, the KKT checks keep a float32 copy of
+        X, half its size, for the duration of the path.)
     coef_init : array-like of shape (n_features,), default=None
         Initial coefficients.
     verbose : bool or int, default=False
@@ -318,7 +320,9 @@ def lasso_path(
     Xy : array-like of shape (n_features,), default=None
         ``X'y``, used with a precomputed Gram matrix.
     copy_X : bool, default=True
-        Kept for compatibility: X is never modified.
+        Kept for compatibility: X is never modified. (On wide dense float64
+        X, more features than samples, the KKT checks keep a float32 copy of
+        X, half its size, for the duration of the path.)
     coef_init : array-like of shape (n_features,), default=None
         Initial coefficients.
     verbose : bool or int, default=False
