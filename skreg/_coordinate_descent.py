@@ -8,7 +8,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -307,7 +307,9 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
                 # Checked during the one pass that prepares the design.
                 ensure_all_finite=False,
             )
-            y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
+            # validate_data has checked y (numeric, finite, right length):
+            # only the cast to X's dtype is left, without a second check.
+            y = np.asarray(y, dtype=X.dtype)
         sample_weight = validate_sample_weight(sample_weight, X)
         penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
 
