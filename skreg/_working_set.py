@@ -334,7 +334,8 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
         else:
             values = centred_correlations_dense(X, R, v, means)
         _copy_into(correlations, values)
-        slack[:] = 0.0
+        for j in range(slack.shape[0]):
+            slack[j] = 0.0
     else:
         unknown = np.ones(snapshot_of.shape[0], dtype=np.bool_)
         for k in range(known.shape[0]):
