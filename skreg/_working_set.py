@@ -326,6 +326,8 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
     ``slack[j] = shadow_errors[j] ||R||`` of the exact values; otherwise
     exactly.
     """
+    for j in range(slack.shape[0]):
+        slack[j] = 0.0
     if known.shape[0] == 0 and shadow.shape[0] == 0:
         if is_sparse:
             values = centred_correlations_sparse(
@@ -334,14 +336,11 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
         else:
             values = centred_correlations_dense(X, R, v, means)
         _copy_into(correlations, values)
-        for j in range(slack.shape[0]):
-            slack[j] = 0.0
     else:
         unknown = np.ones(snapshot_of.shape[0], dtype=np.bool_)
         for k in range(known.shape[0]):
             unknown[known[k]] = False
             correlations[known[k]] = known_values[k]
-            slack[known[k]] = 0.0
         rest = np.flatnonzero(unknown)
         if shadow.shape[0]:
             n_samples = R.shape[0]
@@ -354,8 +353,6 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
             values = _correlations_of(
                 is_sparse, X, X_data, X_indices, X_indptr, R, v, means, rest
             )
-            for k in range(rest.shape[0]):
-                slack[rest[k]] = 0.0
         for k in range(rest.shape[0]):
             correlations[rest[k]] = values[k]
     for j in range(snapshot_of.shape[0]):
@@ -365,25 +362,33 @@ def _full_pass(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
 
 
 @njit(cache=True, nogil=True)
-def _make_exact(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
-                correlations, slack, features, count):  # fmt: skip
-    """Exact ``z_j' R`` for the ``features[:count]`` with a nonzero slack.
+def _inexact(features, count, drifts, snapshot_of, slack):
+    """The ``features[:count]`` whose value is not exact at ``R``.
 
-    For features whose snapshot is ``R`` itself (just after a full pass).
+    Those whose snapshot is not ``R`` itself (``drifts`` are the distances of
+    the snapshots to ``R``) or whose value came from the shadow.
     """
-    n_inexact = 0
-    inexact = np.empty(count, dtype=np.intp)
+    out = np.empty(count, dtype=np.intp)
+    n = 0
     for k in range(count):
-        if slack[features[k]] > 0.0:
-            inexact[n_inexact] = features[k]
-            n_inexact += 1
-    if n_inexact:
-        inexact = inexact[:n_inexact]
-        values = _correlations_of(is_sparse, X, X_data, X_indices, X_indptr, R,
-                                  v, means, inexact)  # fmt: skip
-        for k in range(n_inexact):
-            correlations[inexact[k]] = values[k]
-            slack[inexact[k]] = 0.0
+        j = features[k]
+        if drifts[snapshot_of[j]] > 0.0 or slack[j] > 0.0:
+            out[n] = j
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _make_exact(is_sparse, X, X_data, X_indices, X_indptr, R, v, means,
+                correlations, slack, features):  # fmt: skip
+    """Exact ``z_j' R`` for the listed ``features``; their slack drops to 0."""
+    if features.shape[0] == 0:
+        return
+    values = _correlations_of(is_sparse, X, X_data, X_indices, X_indptr, R, v,
+                              means, features)  # fmt: skip
+    for k in range(features.shape[0]):
+        correlations[features[k]] = values[k]
+        slack[features[k]] = 0.0
 
 
 @njit(cache=True, nogil=True)
@@ -424,23 +429,14 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
             if candidates[j] and pull + slack[j] > thresholds[j]:
                 features[count] = j
                 count += 1
-        _make_exact(*storage, R, v, means, correlations, slack, features, count)
+        at_R = np.zeros(1)  # every feature's snapshot (0) is R: no drift
+        _make_exact(*storage, R, v, means, correlations, slack,
+                    _inexact(features, count, at_R, snapshot_of, slack))  # fmt: skip
         return count
-    # Features whose snapshot is R itself already hold exact values, unless
-    # they came from the shadow.
-    n_stale = 0
-    stale = np.empty(count, dtype=np.intp)
-    for k in range(count):
-        j = features[k]
-        if drifts[snapshot_of[j]] > 0.0 or slack[j] > 0.0:
-            stale[n_stale] = j
-            n_stale += 1
-    if n_stale:
-        stale = stale[:n_stale]
-        values = _correlations_of(*storage, R, v, means, stale)
-        for k in range(n_stale):
-            correlations[stale[k]] = values[k]
-            slack[stale[k]] = 0.0
+    stale = _inexact(features, count, drifts, snapshot_of, slack)
+    if stale.shape[0]:
+        _make_exact(*storage, R, v, means, correlations, slack, stale)
+        for k in range(stale.shape[0]):
             snapshot_of[stale[k]] = n
         _copy_into(snapshots[n], R)
         n = _forget_unused_snapshots(snapshot_of, snapshots, n + 1)
@@ -449,8 +445,10 @@ def _kkt_check(is_sparse, X, X_data, X_indices, X_indptr, v, means, R,
                            snapshot_of, snapshots, known, known_values, shadow,
                            shadow_errors)  # fmt: skip
             # the features reported need exact values at R
-            _make_exact(*storage, R, v, means, correlations, slack, features,
-                        count)  # fmt: skip
+            at_R = np.zeros(1)  # as after the full pass above
+            _make_exact(*storage, R, v, means, correlations, slack,
+                        _inexact(features, count, at_R, snapshot_of,
+                                 slack))  # fmt: skip
     n_snapshots[0] = n
     return count
 
@@ -517,17 +515,6 @@ def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
             in_set[j] = False
             n_new += 1
     return n_new
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _residual_products(R, y):
-    """``(R'R, R'y)``."""
-    RR = 0.0
-    Ry = 0.0
-    for i in range(R.shape[0]):
-        RR += R[i] * R[i]
-        Ry += R[i] * y[i]
-    return RR, Ry
 
 
 @njit(cache=True, nogil=True)
@@ -602,7 +589,7 @@ def _gap_inputs(is_gram, current, is_sparse, X, X_data, X_indices, X_indptr,
         ws_values = _correlations_of(
             is_sparse, X, X_data, X_indices, X_indptr, R, v, means, working_set
         )
-        RR, Ry = _residual_products(R, y)
+        RR, Ry = _dot(R, R), _dot(R, y)
     relevant, values = _relevant(working_set, ws_values, features, count,
                                  correlations)  # fmt: skip
     return relevant, values, ws_values, RR, Ry
