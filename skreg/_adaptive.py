@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
 
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
 from ._explain_cd import explain_fit
-from ._gram import resolve_gram
+from ._gram import forms_gram, resolve_gram
 from ._path import alpha_grid, make_design, solve_path
 from ._validation import check_alphas, validate_single_target
 
@@ -372,8 +372,15 @@ def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, sett
     initial_coef = fit_initial_coef(
         initial_estimator, X_train, y_train, raw_train, settings["fit_intercept"]
     )
-    design = make_design(X_train, y_train, sw_train, settings["fit_intercept"])
-    gram = resolve_gram(design, settings["precompute"], n_alphas=settings["n_alphas"])
+    precompute, n_alphas = settings["precompute"], settings["n_alphas"]
+    design = make_design(
+        X_train,
+        y_train,
+        sw_train,
+        settings["fit_intercept"],
+        form_gram=forms_gram(X_train, precompute, n_alphas),
+    )
+    gram = resolve_gram(design, precompute, n_alphas=n_alphas)
     return initial_coef, design, gram
 
 

@@ -16,7 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from ._explain_cd import explain_fit
-from ._gram import resolve_gram
+from ._gram import forms_gram, resolve_gram
 from ._path import make_design, solve_path
 from ._validation import check_penalty_factor
 
@@ -71,7 +71,9 @@ def fit_weighted_enet(
     n_targets = y.shape[1]
     n_features = X.shape[1]
     rng = check_random_state(random_state)
-    design = make_design(X, y[:, 0], sample_weight, fit_intercept)
+    design = make_design(
+        X, y[:, 0], sample_weight, fit_intercept, form_gram=forms_gram(X, precompute)
+    )
     coef = np.zeros((n_targets, n_features))
     intercept = np.zeros(n_targets)
     dual_gaps = np.zeros(n_targets)

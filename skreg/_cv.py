@@ -19,7 +19,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
-from ._gram import resolve_gram
+from ._gram import forms_gram, resolve_gram
 from ._path import alpha_grid, make_design, solve_path
 from ._validation import check_alphas, check_penalty_factor, validate_single_target
 
@@ -39,7 +39,13 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
         sw_train = sw_train * (len(train) / sw_train.sum())
     if sparse.issparse(X_train):
         X_train = X_train.tocsc()
-    design = make_design(X_train, y_train, sw_train, settings["fit_intercept"])
+    design = make_design(
+        X_train,
+        y_train,
+        sw_train,
+        settings["fit_intercept"],
+        form_gram=forms_gram(X_train, settings["precompute"], len(alphas)),
+    )
     coefs, _, _ = solve_path(
         design,
         alphas,

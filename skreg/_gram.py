@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils import check_array
 
 # With precompute="auto", the Gram matrix is formed when the path has at least
@@ -31,6 +32,31 @@ def gram_pays(n_samples, n_features, n_alphas):
         ``Z'Z`` to cost less than the passes over ``X`` it spares.
     """
     return n_samples > n_features and n_alphas >= _GRAM_ALPHAS_PER_FEATURE * n_features
+
+
+def forms_gram(X, precompute, n_alphas=1):
+    """Whether :func:`resolve_gram` will form ``Z'Z`` from ``X``.
+
+    Known before the design is prepared, so that :func:`skreg._path.make_design`
+    can form ``X'X`` in the pass that computes the column statistics.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    precompute : bool, "auto" or array-like
+        As for :func:`resolve_gram`; a user's array is never re-formed.
+    n_alphas : int
+        Alphas that will be solved on this design.
+
+    Returns
+    -------
+    bool
+    """
+    if sparse.issparse(X):
+        return False
+    if isinstance(precompute, str):  # "auto"
+        return gram_pays(X.shape[0], X.shape[1], n_alphas)
+    return precompute is True
 
 
 def resolve_gram(design, precompute, Xy=None, n_alphas=1):

@@ -32,6 +32,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import assert_all_finite
 
 from . import _column_kernels as column_kernels
+from . import _gram_kernels as gram_kernels
 from . import _working_set as working_set
 
 # Below this ratio of centred to raw squared norm, a column norm computed from
@@ -64,6 +65,9 @@ class Design:
         Weighted mean of y (0 without intercept).
     n_samples : float
         Sum of the (rescaled) sample weights, i.e. the number of samples.
+    XtX : ndarray of shape (n_features, n_features) or None
+        ``X' X`` of the stored (uncentred) dense ``X``, when
+        :func:`make_design` formed it together with the statistics.
     """
 
     X: object
@@ -76,6 +80,7 @@ class Design:
     X_offset: np.ndarray
     y_offset: float
     n_samples: float
+    XtX: np.ndarray = None
 
     @property
     def is_sparse(self):
@@ -135,9 +140,12 @@ class Design:
     def gram(self):
         """``Z' Z`` (C-ordered, float64) and ``Z' y`` for the Gram kernel."""
         X = self.X
-        XtX = X.T @ X
-        XtX = XtX.toarray() if sparse.issparse(XtX) else XtX
-        gram = np.asarray(XtX, dtype=np.float64)
+        if self.XtX is not None:
+            gram = self.XtX.copy()
+        elif sparse.issparse(X):
+            gram = np.asarray((X.T @ X).toarray(), dtype=np.float64)
+        else:
+            gram = _dense_gram(X, self.v, self.y)[0]
         vv = self.v @ self.v
         gram -= np.outer(self.column_v, self.means)
         gram -= np.outer(self.means, self.column_v)
@@ -145,7 +153,17 @@ class Design:
         return np.ascontiguousarray(gram), self.Zy.copy()
 
 
-def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
+def _dense_gram(X, v, y):
+    """``(X'X, X'v, X'y)`` of Fortran-ordered ``X``, float64."""
+    if X.shape[1] > gram_kernels.MAX_FEATURES:
+        XtX = np.asarray(X.T @ X, dtype=np.float64)
+        return XtX, np.asarray(X.T @ v, np.float64), np.asarray(X.T @ y, np.float64)
+    return gram_kernels.gram_statistics_dense(X, v, y)
+
+
+def make_design(
+    X, y, sample_weight=None, fit_intercept=True, X_offset=None, form_gram=False
+):
     """Prepare validated ``X`` and ``y`` for the kernels.
 
     Parameters
@@ -162,6 +180,9 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
     X_offset : ndarray of shape (n_features,) or None
         Column means to remove implicitly instead of computing them; used by
         the scikit-learn compatible path functions.
+    form_gram : bool
+        Form ``X' X`` of dense ``X`` in the same pass as the statistics (see
+        :func:`skreg._gram.forms_gram`), kept as ``Design.XtX``.
 
     Returns
     -------
@@ -169,6 +190,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
     """
     n_samples, n_features = X.shape
     y = np.asarray(y, dtype=np.float64)
+    XtX = None
     if sample_weight is None:
         v = np.ones(n_samples)
         n_total = float(n_samples)
@@ -201,9 +223,13 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
             X_design = np.asfortranarray(X)
         else:
             X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
-        column_v, squares, Xy = column_kernels.column_statistics_dense(
-            X_design, v, y_design
-        )
+        if form_gram:
+            XtX, column_v, Xy = _dense_gram(X_design, v, y_design)
+            squares = np.diag(XtX).copy()
+        else:
+            column_v, squares, Xy = column_kernels.column_statistics_dense(
+                X_design, v, y_design
+            )
     if not (np.isfinite(column_v).all() and np.isfinite(squares).all()):
         # A NaN or inf in X shows in its column sums; name it as scikit-learn
         # does (the estimators skip their own finiteness pass over X).
@@ -235,6 +261,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, X_offset=None):
         X_offset=means.copy(),
         y_offset=y_offset,
         n_samples=n_total,
+        XtX=XtX,
     )
 
 

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from ._gram import resolve_gram
+from ._gram import forms_gram, resolve_gram
 from ._path import alpha_grid, make_design, solve_path
 from ._validation import check_penalty_factor
 
@@ -237,7 +237,15 @@ def enet_path(
         X_offset = np.asarray(options["X_offset"], dtype=np.float64)
         if X_scale is not None:
             X_offset = X_offset / np.asarray(X_scale, dtype=np.float64)
-    design = make_design(X, y, sample_weight, fit_intercept=False, X_offset=X_offset)
+    n_path_alphas = _alphas if isinstance(_alphas, Integral) else np.size(_alphas)
+    design = make_design(
+        X,
+        y,
+        sample_weight,
+        fit_intercept=False,
+        X_offset=X_offset,
+        form_gram=forms_gram(X, precompute, n_path_alphas),
+    )
 
     if isinstance(_alphas, Integral):
         alphas = alpha_grid(design, penalty_factor, l1_ratio, eps, _alphas, positive)
