@@ -47,7 +47,8 @@ def forms_gram(X, precompute, n_alphas=1):
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
     precompute : bool, "auto" or array-like
-        As for :func:`resolve_gram`; a user's array is never re-formed.
+        As for :func:`resolve_gram`. A user's array gives False: it is used
+        as given, or re-formed (rarely) when it does not match centred data.
     n_alphas : int
         Alphas that will be solved on this design.
 
@@ -84,12 +85,8 @@ def resolve_gram(design, precompute, Xy=None, n_alphas=1):
     """
     if design.is_sparse or precompute is False:
         return None
-    if isinstance(precompute, str):  # "auto"
-        if not gram_pays(design.X.shape[0], design.n_features, n_alphas):
-            return None
-        return design.gram()
-    if precompute is True:
-        return design.gram()
+    if isinstance(precompute, str) or precompute is True:
+        return design.gram() if forms_gram(design.X, precompute, n_alphas) else None
     gram = check_array(precompute, dtype=np.float64, order="C")
     n_features = design.n_features
     if gram.shape != (n_features, n_features):
