@@ -40,7 +40,10 @@ def problems(draw):
 @given(problems())
 def test_solution_satisfies_kkt_and_gap(problem):
     X, y, weights, params = problem
-    model = ElasticNet(tol=TOL, max_iter=200_000, **params)
+    # Coordinate descent converges linearly, slowly when as many features are
+    # active as there are samples and X_A is ill-conditioned: such examples
+    # found by hypothesis need 330000-380000 epochs to reach TOL.
+    model = ElasticNet(tol=TOL, max_iter=1_000_000, **params)
     model.fit(X, y, sample_weight=weights)
     n = X.shape[0]
     s = np.ones(n) if weights is None else weights * n / weights.sum()
