@@ -154,7 +154,11 @@ class Design:
 
 
 def _dense_gram(X, v, y):
-    """``(X'X, X'v, X'y)`` of Fortran-ordered ``X``, float64."""
+    """``(X'X, X'v, X'y)`` of Fortran-ordered ``X``, float64.
+
+    skreg's kernel up to ``MAX_FEATURES`` columns; BLAS beyond, where float32
+    ``X`` gets its float32 product.
+    """
     if X.shape[1] > gram_kernels.MAX_FEATURES:
         XtX = np.asarray(X.T @ X, dtype=np.float64)
         return XtX, np.asarray(X.T @ v, np.float64), np.asarray(X.T @ y, np.float64)

@@ -96,3 +96,17 @@ def test_gram_mode_fit_agrees_with_scikit_learn(fit_intercept, weighted, dtype):
     assert abs(ours.intercept_ - reference.intercept_) < 1e-6 * max(
         1.0, abs(reference.intercept_)
     )
+
+
+def test_wide_designs_form_the_gram_matrix_with_blas(monkeypatch):
+    from skreg import _gram_kernels
+
+    X, y = sparse_signal_problem(n_samples=200, n_features=9)
+    X = np.asfortranarray(X)
+    kernel = make_design(X, y, fit_intercept=True, form_gram=True)
+    monkeypatch.setattr(_gram_kernels, "MAX_FEATURES", 8)
+    blas = make_design(X, y, fit_intercept=True, form_gram=True)
+    assert relative_error(blas.XtX, kernel.XtX) < 1e-14
+    for name in ("column_v", "norms2", "Zy"):
+        assert relative_error(getattr(blas, name), getattr(kernel, name)) < 1e-13
+    assert relative_error(blas.gram()[0], kernel.gram()[0]) < 1e-12
