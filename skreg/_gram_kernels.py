@@ -71,10 +71,11 @@ def gram_statistics_dense(X, v, y):
             # separate statistics loop first made the kernel 15 % slower).
             # Columns past the last are clamped to it: computed, not stored.
             above = j0 - j0 % np.uintp(4)
-            for i0 in range(np.uintp(0), above, np.uintp(4)):
-                _add_block_4x6(X, gram, r0, r1, i0, j0, p)
+            four = np.uintp(4)
+            for i0 in range(np.uintp(0), above, four):
+                _add_block_4x6(X, gram, r0, r1, i0, four, j0, p)
             if above < j0:
-                _add_block_2x6(X, gram, r0, r1, above, j0, p)
+                _add_block_4x6(X, gram, r0, r1, above, j0 - above, j0, p)
             _add_triangle_6(X, gram, r0, r1, j0, p)
             _add_statistics_6(X, v, y, Xv, Xy, r0, r1, j0, p)
     for i in range(p):
@@ -98,16 +99,18 @@ def _columns(j0, p):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def _add_block_4x6(X, gram, r0, r1, i0, j0, p):
-    """Add rows ``r0:r1`` of ``x_i' x_j`` for i in i0..i0+3, j in j0..j0+5.
+def _add_block_4x6(X, gram, r0, r1, i0, n_rows, j0, p):
+    """Add rows ``r0:r1`` of ``x_i' x_j`` for i in i0..i0+n_rows-1, j0..j0+5.
 
-    The 24 sums stay in vector registers: ten loads per row feed them.
+    The 24 sums stay in vector registers: ten loads per row feed them. With
+    ``n_rows`` (2 or 4) = 2, the last row is loaded again and not stored.
     Every ``i`` is below ``j0``: the block lies above the diagonal.
     """
     b0, b1, b2, b3, b4, b5 = _columns(j0, p)
+    last = i0 + n_rows - np.uintp(1)
     i1 = i0 + np.uintp(1)
-    i2 = i0 + np.uintp(2)
-    i3 = i0 + np.uintp(3)
+    i2 = min(i0 + np.uintp(2), last)
+    i3 = min(i0 + np.uintp(3), last)
     s00 = s01 = s02 = s03 = s04 = s05 = 0.0
     s10 = s11 = s12 = s13 = s14 = s15 = 0.0
     s20 = s21 = s22 = s23 = s24 = s25 = 0.0
@@ -149,40 +152,9 @@ def _add_block_4x6(X, gram, r0, r1, i0, j0, p):
         s35 += x3 * z5
     _add_row(gram, i0, j0, p, s00, s01, s02, s03, s04, s05)
     _add_row(gram, i1, j0, p, s10, s11, s12, s13, s14, s15)
-    _add_row(gram, i2, j0, p, s20, s21, s22, s23, s24, s25)
-    _add_row(gram, i3, j0, p, s30, s31, s32, s33, s34, s35)
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _add_block_2x6(X, gram, r0, r1, i0, j0, p):
-    """As :func:`_add_block_4x6` for the two rows i0, i0+1."""
-    b0, b1, b2, b3, b4, b5 = _columns(j0, p)
-    i1 = i0 + np.uintp(1)
-    s00 = s01 = s02 = s03 = s04 = s05 = 0.0
-    s10 = s11 = s12 = s13 = s14 = s15 = 0.0
-    for r in range(r0, r1):
-        x0 = np.float64(X[r, i0])
-        x1 = np.float64(X[r, i1])
-        z0 = np.float64(X[r, b0])
-        z1 = np.float64(X[r, b1])
-        z2 = np.float64(X[r, b2])
-        z3 = np.float64(X[r, b3])
-        z4 = np.float64(X[r, b4])
-        z5 = np.float64(X[r, b5])
-        s00 += x0 * z0
-        s01 += x0 * z1
-        s02 += x0 * z2
-        s03 += x0 * z3
-        s04 += x0 * z4
-        s05 += x0 * z5
-        s10 += x1 * z0
-        s11 += x1 * z1
-        s12 += x1 * z2
-        s13 += x1 * z3
-        s14 += x1 * z4
-        s15 += x1 * z5
-    _add_row(gram, i0, j0, p, s00, s01, s02, s03, s04, s05)
-    _add_row(gram, i1, j0, p, s10, s11, s12, s13, s14, s15)
+    if n_rows == 4:
+        _add_row(gram, i2, j0, p, s20, s21, s22, s23, s24, s25)
+        _add_row(gram, i3, j0, p, s30, s31, s32, s33, s34, s35)
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
