@@ -1,10 +1,16 @@
-"""Equal-accuracy timing: find each solver's loosest tol, then time it.
+"""Equal-accuracy timing: find each solver's loosest tol, then time them all.
 
-For one task and one solver, scan a geometric ladder of the solver's own
-``tol`` values, loosest first; at each, solve once and measure both criteria
-(``_criteria``) at every alpha. The first tol that meets a criterion at every
-alpha is that solver's tol for the criterion. The reported time is the median
-of ``repeats`` runs at that tol (the scan's run counts as the first).
+For one task and one solver, :func:`measure` scans a geometric ladder of the
+solver's own ``tol`` values, loosest first; at each, it solves once and
+measures both criteria (``_criteria``) at every alpha. The first tol that
+meets a criterion at every alpha is that solver's tol for the criterion.
+
+Then :func:`time_in_rounds` times every (solver, tol) found on the task in
+interleaved rounds: each round runs each of them once, in an order that
+alternates between rounds. The reported time is the median over the rounds.
+On a shared machine whose speed drifts over minutes, timing one solver's
+repeats after another's made the ratios depend on which solver ran in a slow
+phase; in rounds, every solver meets the same phases.
 """
 
 import time
@@ -37,6 +43,7 @@ class Outcome:
     stopped: str = ""  # why the scan stopped before meeting both criteria
     single_run: bool = False  # timed from one run (quick mode, slow run)
     tol: dict = field(default_factory=dict)  # criterion -> tol or None
+    scan_seconds: dict = field(default_factory=dict)  # criterion -> scan's run
     seconds: dict = field(default_factory=dict)  # criterion -> median seconds
     worst: dict = field(default_factory=dict)  # criterion -> worst value at tol
     scanned: list = field(default_factory=list)  # (tol, worst gap, worst subopt)
@@ -84,17 +91,16 @@ def _worst(values):
     return np.inf if np.isnan(values).any() else float(values.max())
 
 
-def measure(
-    name, task, ladder, repeats, max_seconds, log=print, single_above=None, stride=2
-):
-    """Find ``name``'s loosest tol per criterion on ``task``, then time it there.
+def measure(name, task, ladder, max_seconds, log=print, single_above=None, stride=2):
+    """Find ``name``'s loosest tol per criterion on ``task`` (timed later).
 
     The ladder is walked loosest first in steps of ``stride`` rungs; once a
     criterion is met, the rungs skipped just before are tried, loosest first.
     When accuracy is monotone in tol this gives the rung-by-rung answer with
     fewer solves. The walk stops when both criteria are met, or after a run
-    longer than ``max_seconds``. A run longer than ``single_above`` seconds is
-    not repeated (quick mode: its ratio is clear from one run).
+    longer than ``max_seconds``. A solver whose run at its tol took longer
+    than ``single_above`` seconds is timed by that run alone (quick mode: its
+    ratio is clear from one run) and left out of :func:`time_in_rounds`.
     """
     outcome = Outcome(name)
     try:
@@ -153,14 +159,42 @@ def measure(
         outcome.status = f"error: {type(error).__name__}: {error}"[:120]
         return outcome
     outcome.scanned.sort(reverse=True)
-    timed = {}
-    for criterion, tol in outcome.tol.items():
-        if tol not in timed:
-            times = [results[ladder.index(tol)][0]]
-            if single_above is not None and times[0] > single_above:
-                outcome.single_run = True
-            else:
-                times += [_timed(name, task, tol)[0] for _ in range(repeats - 1)]
-            timed[tol] = float(np.median(times))
-        outcome.seconds[criterion] = timed[tol]
+    outcome.scan_seconds = {
+        criterion: results[ladder.index(tol)][0]
+        for criterion, tol in outcome.tol.items()
+    }
+    if single_above is not None and any(
+        seconds > single_above for seconds in outcome.scan_seconds.values()
+    ):
+        # quick mode: a slow solver's ratio is clear from its one scan run
+        outcome.single_run = True
+        outcome.seconds = dict(outcome.scan_seconds)
     return outcome
+
+
+def time_in_rounds(task, outcomes, repeats, log=print):
+    """Time every (solver, tol) of ``outcomes`` in ``repeats`` interleaved rounds.
+
+    Each round runs every pair once: forwards in even rounds, backwards in odd
+    ones, so that no solver always follows the same one. Fills
+    ``outcome.seconds`` (criterion -> median over the rounds) of the outcomes
+    that ``measure`` left untimed.
+    """
+    pairs = []  # (outcome, tol), one per distinct tol of a solver
+    for outcome in outcomes:
+        if outcome.status != "ok" or outcome.single_run:
+            continue
+        for tol in dict.fromkeys(outcome.tol.values()):
+            pairs.append((outcome, tol))
+    times = {index: [] for index in range(len(pairs))}
+    order = list(range(len(pairs)))
+    for round_index in range(repeats):
+        for index in order if round_index % 2 == 0 else order[::-1]:
+            outcome, tol = pairs[index]
+            times[index].append(_timed(outcome.name, task, tol)[0])
+    for index, (outcome, tol) in enumerate(pairs):
+        median = float(np.median(times[index]))
+        log(f"    {outcome.name:<32} tol={tol:.0e} median {median:.4f}s in rounds")
+        for criterion, criterion_tol in outcome.tol.items():
+            if criterion_tol == tol:
+                outcome.seconds[criterion] = median

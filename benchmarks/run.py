@@ -8,7 +8,8 @@ mode); (6) first fit in a fresh process; (7) peak memory of a dense fit.
 Each solver runs at the loosest of its own tol values that brings the relative
 duality gap, and separately the relative suboptimality, to <= 1e-6 at every
 alpha (one common formula for all solvers: benchmarks/_criteria.py); times are
-medians of repeats at that tol.
+medians over rounds in which every solver runs once at its tol (interleaved,
+so that every solver meets the same phases of a shared machine).
 
 Run: ``python benchmarks/run.py [--quick] [--problems 1,2,...] [--out FILE]``
 """
@@ -28,7 +29,13 @@ from _fresh import fresh_process_table  # noqa: E402
 from _memory import memory_table  # noqa: E402
 from _peers import package_of, preload, versions  # noqa: E402
 from _problems import make_tasks  # noqa: E402
-from _timing import TARGET, measure, reference_objectives, tol_ladder  # noqa: E402
+from _timing import (  # noqa: E402
+    TARGET,
+    measure,
+    reference_objectives,
+    time_in_rounds,
+    tol_ladder,
+)
 
 CRITERIA = (("gap", "rel. duality gap"), ("subopt", "rel. suboptimality"))
 
@@ -150,9 +157,10 @@ def main(argv=None):
         log(f"== {task.title}")
         _, reference_gap = reference_objectives(task)
         outcomes = [
-            measure(name, task, ladder, repeats, max_seconds, log, single_above, stride)
+            measure(name, task, ladder, max_seconds, log, single_above, stride)
             for name in task.solvers
         ]
+        time_in_rounds(task, outcomes, repeats, log)
         sections.append(task_table(task, outcomes, reference_gap))
         log(sections[-1])
     limits.restore_original_limits()
