@@ -16,11 +16,12 @@ from _timing import Outcome, time_in_rounds  # noqa: E402
 
 def test_rounds_interleave_solvers_and_report_medians(monkeypatch):
     calls = []
-    # Each (solver, tol) gets its own sequence of run times, one per round.
+    # Each (solver, tol) gets its own sequence of run times, two per round:
+    # the first of each round is untimed (huge, so that using it would show).
     durations = {
-        ("a", 1e-2): iter([3.0, 1.0, 2.0]),
-        ("a", 1e-6): iter([5.0, 4.0, 6.0]),
-        ("b", 1e-3): iter([9.0, 7.0, 8.0]),
+        ("a", 1e-2): iter([99.0, 3.0, 99.0, 1.0, 99.0, 2.0]),
+        ("a", 1e-6): iter([99.0, 5.0, 99.0, 4.0, 99.0, 6.0]),
+        ("b", 1e-3): iter([99.0, 9.0, 99.0, 7.0, 99.0, 8.0]),
     }
 
     def fake_timed(name, task, tol):
@@ -35,8 +36,8 @@ def test_rounds_interleave_solvers_and_report_medians(monkeypatch):
     task = types.SimpleNamespace()
     time_in_rounds(task, [first, second, skipped, single], 3, log=lambda _: None)
 
-    # Every distinct (solver, tol) once per round, forwards then backwards.
-    forwards = [("a", 1e-6), ("a", 1e-2), ("b", 1e-3)]
+    # Every distinct (solver, tol) twice per round, forwards then backwards.
+    forwards = [("a", 1e-6)] * 2 + [("a", 1e-2)] * 2 + [("b", 1e-3)] * 2
     assert calls == forwards + forwards[::-1] + forwards
     assert first.seconds == {"gap": 5.0, "subopt": 2.0}
     assert second.seconds == {"gap": 8.0, "subopt": 8.0}
