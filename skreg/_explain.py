@@ -418,7 +418,9 @@ class PathExplanation:
                 self._public_name(active[k]): float(products[k]) for k in order
             },
             residual_correlation=float(column @ residual),
-            penalty=float(alpha * self.penalty_factor[j]),
+            # An excluded feature's penalty is inf at every alpha, 0 included
+            # (where alpha * pf would be nan).
+            penalty=_penalty(alpha, self.penalty_factor[j]),
             penalty_factor=float(self.penalty_factor[j]),
             entry_alpha=float(self.entry_alpha[j]),
             events=[e for e, i in zip(self.events, self._event_indices) if i == j],
@@ -694,3 +696,10 @@ def _field(record, name, position):
 
 def _text(feature):
     return feature if isinstance(feature, str) else f"x{feature}"
+
+
+def _penalty(alpha, penalty_factor):
+    """``alpha * pf``, and ``inf`` for an excluded feature (``pf = inf``)."""
+    if np.isinf(penalty_factor):
+        return np.inf
+    return float(alpha * penalty_factor)

@@ -1,6 +1,7 @@
 """PathExplanation: events, report, why() and its identity, frames, validation."""
 
 import builtins
+import warnings
 
 import numpy as np
 import pytest
@@ -50,7 +51,13 @@ def test_unpenalized_and_excluded_entry_alpha(diabetes):
     assert explanation.entry_alpha[0] == np.inf
     assert explanation.entry_alpha[1] == 0.0
     assert "is in from the start (pf = 0)" in explanation.report()
-    assert "Excluded" in str(explanation.why("sex"))
+    assert explanation.alphas_[-1] == 0.0
+    # At alpha = 0, alpha * pf is nan for pf = inf: the story says inf.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        story = explanation.why("sex")
+    assert story.penalty == np.inf
+    assert "Excluded" in str(story) and "nan" not in str(story)
 
 
 def test_to_frame_has_event_columns(explanation):
