@@ -46,7 +46,6 @@ class Outcome:
     stopped: str = ""  # why the scan stopped before meeting both criteria
     single_run: bool = False  # timed from one run (quick mode, slow run)
     tol: dict = field(default_factory=dict)  # criterion -> tol or None
-    scan_seconds: dict = field(default_factory=dict)  # criterion -> scan's run
     seconds: dict = field(default_factory=dict)  # criterion -> median seconds
     worst: dict = field(default_factory=dict)  # criterion -> worst value at tol
     scanned: list = field(default_factory=list)  # (tol, worst gap, worst subopt)
@@ -162,16 +161,16 @@ def measure(name, task, ladder, max_seconds, log=print, single_above=None, strid
         outcome.status = f"error: {type(error).__name__}: {error}"[:120]
         return outcome
     outcome.scanned.sort(reverse=True)
-    outcome.scan_seconds = {
+    scan_seconds = {
         criterion: results[ladder.index(tol)][0]
         for criterion, tol in outcome.tol.items()
     }
     if single_above is not None and any(
-        seconds > single_above for seconds in outcome.scan_seconds.values()
+        seconds > single_above for seconds in scan_seconds.values()
     ):
         # quick mode: a slow solver's ratio is clear from its one scan run
         outcome.single_run = True
-        outcome.seconds = dict(outcome.scan_seconds)
+        outcome.seconds = scan_seconds
     return outcome
 
 
@@ -180,9 +179,8 @@ def time_in_rounds(task, outcomes, repeats, log=print):
 
     Each round runs every pair twice in a row and times the second run:
     forwards in even rounds, backwards in odd ones, so that no solver always
-    follows the same one. Fills
-    ``outcome.seconds`` (criterion -> median over the rounds) of the outcomes
-    that ``measure`` left untimed.
+    follows the same one. Fills ``outcome.seconds`` (criterion -> median over
+    the rounds) of the outcomes that ``measure`` left untimed.
     """
     pairs = []  # (outcome, tol), one per distinct tol of a solver
     for outcome in outcomes:

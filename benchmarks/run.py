@@ -8,8 +8,9 @@ mode); (6) first fit in a fresh process; (7) peak memory of a dense fit.
 Each solver runs at the loosest of its own tol values that brings the relative
 duality gap, and separately the relative suboptimality, to <= 1e-6 at every
 alpha (one common formula for all solvers: benchmarks/_criteria.py); times are
-medians over rounds in which every solver runs once at its tol (interleaved,
-so that every solver meets the same phases of a shared machine).
+medians over rounds in which every solver runs twice at its tol and the second
+run is timed (interleaved, so that every solver meets the same phases of a
+shared machine).
 
 Run: ``python benchmarks/run.py [--quick] [--problems 1,2,...] [--out FILE]``
 """
