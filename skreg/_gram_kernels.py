@@ -98,6 +98,20 @@ def _columns(j0, p):
     )
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _row_of_6(X, r, columns):
+    """Row ``r`` of the six ``columns`` of ``X``, as float64 values."""
+    c0, c1, c2, c3, c4, c5 = columns
+    return (
+        np.float64(X[r, c0]),
+        np.float64(X[r, c1]),
+        np.float64(X[r, c2]),
+        np.float64(X[r, c3]),
+        np.float64(X[r, c4]),
+        np.float64(X[r, c5]),
+    )
+
+
 @njit(cache=True, nogil=True, fastmath=_FAST)
 def _add_block_4x6(X, gram, r0, r1, i0, n_rows, j0, p):
     """Add rows ``r0:r1`` of ``x_i' x_j`` for i in i0..i0+n_rows-1, j0..j0+5.
@@ -106,7 +120,7 @@ def _add_block_4x6(X, gram, r0, r1, i0, n_rows, j0, p):
     ``n_rows`` (2 or 4) = 2, the last row is loaded again and not stored.
     Every ``i`` is below ``j0``: the block lies above the diagonal.
     """
-    b0, b1, b2, b3, b4, b5 = _columns(j0, p)
+    columns = _columns(j0, p)
     last = i0 + n_rows - np.uintp(1)
     i1 = i0 + np.uintp(1)
     i2 = min(i0 + np.uintp(2), last)
@@ -120,12 +134,7 @@ def _add_block_4x6(X, gram, r0, r1, i0, n_rows, j0, p):
         x1 = np.float64(X[r, i1])
         x2 = np.float64(X[r, i2])
         x3 = np.float64(X[r, i3])
-        z0 = np.float64(X[r, b0])
-        z1 = np.float64(X[r, b1])
-        z2 = np.float64(X[r, b2])
-        z3 = np.float64(X[r, b3])
-        z4 = np.float64(X[r, b4])
-        z5 = np.float64(X[r, b5])
+        z0, z1, z2, z3, z4, z5 = _row_of_6(X, r, columns)
         s00 += x0 * z0
         s01 += x0 * z1
         s02 += x0 * z2
@@ -163,7 +172,7 @@ def _add_triangle_6(X, gram, r0, r1, j0, p):
 
     The upper triangle of the diagonal block: 21 sums, six loads per row.
     """
-    c0, c1, c2, c3, c4, c5 = _columns(j0, p)
+    columns = _columns(j0, p)
     s00 = s01 = s02 = s03 = s04 = s05 = 0.0
     s11 = s12 = s13 = s14 = s15 = 0.0
     s22 = s23 = s24 = s25 = 0.0
@@ -171,12 +180,7 @@ def _add_triangle_6(X, gram, r0, r1, j0, p):
     s44 = s45 = 0.0
     s55 = 0.0
     for r in range(r0, r1):
-        z0 = np.float64(X[r, c0])
-        z1 = np.float64(X[r, c1])
-        z2 = np.float64(X[r, c2])
-        z3 = np.float64(X[r, c3])
-        z4 = np.float64(X[r, c4])
-        z5 = np.float64(X[r, c5])
+        z0, z1, z2, z3, z4, z5 = _row_of_6(X, r, columns)
         s00 += z0 * z0
         s01 += z0 * z1
         s02 += z0 * z2
@@ -210,18 +214,13 @@ def _add_triangle_6(X, gram, r0, r1, j0, p):
 @njit(cache=True, nogil=True, fastmath=_FAST)
 def _add_statistics_6(X, v, y, Xv, Xy, r0, r1, j0, p):
     """Add rows ``r0:r1`` of ``x_j' v`` and ``x_j' y`` for j in j0..j0+5."""
-    c0, c1, c2, c3, c4, c5 = _columns(j0, p)
+    columns = _columns(j0, p)
     v0 = v1 = v2 = v3 = v4 = v5 = 0.0
     y0 = y1 = y2 = y3 = y4 = y5 = 0.0
     for r in range(r0, r1):
         vr = v[r]
         yr = y[r]
-        z0 = np.float64(X[r, c0])
-        z1 = np.float64(X[r, c1])
-        z2 = np.float64(X[r, c2])
-        z3 = np.float64(X[r, c3])
-        z4 = np.float64(X[r, c4])
-        z5 = np.float64(X[r, c5])
+        z0, z1, z2, z3, z4, z5 = _row_of_6(X, r, columns)
         v0 += z0 * vr
         v1 += z1 * vr
         v2 += z2 * vr
