@@ -441,7 +441,7 @@ def solve_path(
         Epochs run at each alpha.
     """
     n_features = design.n_features
-    alphas = np.asarray(alphas, dtype=np.float64)
+    alphas = np.ascontiguousarray(alphas, dtype=np.float64)
     w = np.zeros(n_features) if coef_init is None else np.array(coef_init, float)
     usable = np.isfinite(penalty_factor) & (design.norms2 > 0)
     w[~usable] = 0.0
@@ -450,16 +450,16 @@ def solve_path(
     if gram is not None:
         gram_matrix, Zy = gram
         gram_matrix = np.ascontiguousarray(gram_matrix, dtype=np.float64)
-        solve_alpha = working_set.solve_alpha_gram
+        solve_alphas = working_set.solve_alphas_gram
         # the kernel's state: H = Z'R instead of the residual
         state, target = Zy - gram_matrix @ w, Zy
         bounds = working_set.KKTBounds(1, n_features, design.norms2)
     else:
         gram_matrix = None
-        solve_alpha = (
-            working_set.solve_alpha_sparse
+        solve_alphas = (
+            working_set.solve_alphas_sparse
             if design.is_sparse
-            else working_set.solve_alpha_dense
+            else working_set.solve_alphas_dense
         )
         state, target = design.residual_part(w), design.y
         bounds = working_set.KKTBounds(design.y.shape[0], n_features, design.norms2)
@@ -479,46 +479,50 @@ def solve_path(
     factors = _finite_factors(penalty_factor)
 
     coefs = np.empty((n_features, alphas.size))
-    dual_gaps = np.empty(alphas.size)
-    n_iters = []
-    for k, alpha in enumerate(alphas):
-        # previous alpha over this one, for the strong rule (0: no previous)
-        strong_ratio = alphas[k - 1] / alpha if k > 0 and alpha > 0 else 0.0
-        l1 = (design.n_samples * alpha * l1_ratio) * factors
-        l2 = (design.n_samples * alpha * (1.0 - l1_ratio)) * factors
-        gap, epochs, _ = solve_alpha(
-            w,
-            state,
-            *storage,
-            target,
-            yy,
-            design.v,
-            design.means,
-            design.column_v,
-            design.norms2,
-            l1,
-            l2,
-            usable,
-            unpenalized,
-            bool(positive),
-            int(max_iter),
-            float(tol),
-            float(gap_tol),
-            selection == "random",
-            seed,
-            float(strong_ratio),
-            bounds.norms,
-            bounds.correlations,
-            bounds.slack,
-            bounds.snapshot_of,
-            bounds.snapshots,
-            bounds.n_snapshots,
-            bounds.shadow,
-            bounds.shadow_errors,
-            ws_correlations,
-            residual_stats,
-        )
-        if warn and gap > gap_tol:
+    gaps = np.empty(alphas.size)
+    epochs = np.empty(alphas.size, dtype=np.int64)
+    n_screened = np.empty(alphas.size, dtype=np.int64)
+    # One compiled call for the whole grid: per alpha, the call from Python
+    # cost about 6 us, most of a small problem's solve.
+    solve_alphas(
+        w,
+        state,
+        *storage,
+        target,
+        yy,
+        design.v,
+        design.means,
+        design.column_v,
+        design.norms2,
+        alphas,
+        factors,
+        float(design.n_samples),
+        float(l1_ratio),
+        usable,
+        unpenalized,
+        bool(positive),
+        int(max_iter),
+        float(tol),
+        float(gap_tol),
+        selection == "random",
+        seed,
+        bounds.norms,
+        bounds.correlations,
+        bounds.slack,
+        bounds.snapshot_of,
+        bounds.snapshots,
+        bounds.n_snapshots,
+        bounds.shadow,
+        bounds.shadow_errors,
+        ws_correlations,
+        residual_stats,
+        coefs,
+        gaps,
+        epochs,
+        n_screened,
+    )
+    if warn:
+        for gap in gaps[gaps > gap_tol]:
             warnings.warn(
                 "Objective did not converge. You might want to increase the "
                 f"number of iterations (max_iter={max_iter}). Duality gap: "
@@ -527,9 +531,8 @@ def solve_path(
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        coefs[:, k] = w
-        dual_gaps[k] = gap / design.n_samples
-        # With nothing to update (all-zero solution) the KKT check over every
-        # feature was the one pass made; count it, as scikit-learn does.
-        n_iters.append(max(epochs, 1))
+    dual_gaps = gaps / design.n_samples
+    # With nothing to update (all-zero solution) the KKT check over every
+    # feature was the one pass made; count it, as scikit-learn does.
+    n_iters = [max(int(count), 1) for count in epochs]
     return coefs, dual_gaps, n_iters

@@ -1,7 +1,9 @@
-"""The working-set solve at one alpha, compiled (dense, sparse or Gram).
+"""The working-set solves along a grid of alphas, compiled (dense, sparse or Gram).
 
-At each alpha of a path, :func:`solve_alpha_dense`, :func:`solve_alpha_sparse`
-or :func:`solve_alpha_gram` runs this loop without returning to Python:
+:func:`solve_alphas_dense`, :func:`solve_alphas_sparse` or
+:func:`solve_alphas_gram` solves every alpha of a grid in one call, each
+warm-started from the previous solution, and at each alpha runs this loop
+without returning to Python:
 
 1. the working set is the features already in the model (nonzero or
    unpenalized), plus, along a path, those the sequential strong rule expects
@@ -625,6 +627,12 @@ def _source_digest(*modules):
 def _build(storage_kind, digest):
     """Compile the entry point for one storage of the design.
 
+    The entry point solves at each of ``alphas`` in turn, from ``w``: the
+    penalties there are ``n_samples * alpha * l1_ratio * factors`` (L1) and
+    ``n_samples * alpha * (1 - l1_ratio) * factors`` (L2). It writes each
+    solution to a column of ``coefs`` and its duality gap, epochs and newly
+    screened features to ``gaps``, ``epochs_run`` and ``screened_run``.
+
     ``storage_kind`` (``_DENSE``, ``_SPARSE`` or ``_GRAM``) is a closure
     constant, so numba drops the other storages' branches; ``digest`` is only
     referenced, to be part of the cache key. (Closure variables must stay
@@ -633,12 +641,13 @@ def _build(storage_kind, digest):
     is_sparse = storage_kind == _SPARSE
 
     @njit(cache=True, nogil=True)
-    def solve_alpha(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
-                    column_v, norms2, l1, l2, usable, unpenalized, positive,
-                    max_iter, tol_dw, gap_tol, random, seed, strong_ratio,
-                    norms, correlations, slack, snapshot_of, snapshots,
-                    n_snapshots, shadow, shadow_errors, ws_correlations,
-                    residual_stats):  # fmt: skip
+    def solve_alphas(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
+                     column_v, norms2, alphas, factors, n_samples, l1_ratio,
+                     usable, unpenalized, positive, max_iter, tol_dw, gap_tol,
+                     random, seed, norms, correlations, slack, snapshot_of,
+                     snapshots, n_snapshots, shadow, shadow_errors,
+                     ws_correlations, residual_stats, coefs, gaps, epochs_run,
+                     screened_run):  # fmt: skip
         digest  # noqa: B018 (part of numba's cache key)
         storage = (is_sparse, X, X_data, X_indices, X_indptr)
         n_features = w.shape[0]
@@ -646,142 +655,153 @@ def _build(storage_kind, digest):
         thresholds = np.empty(n_features)
         in_set = np.empty(n_features, dtype=np.bool_)
         candidates = np.empty(n_features, dtype=np.bool_)
-        for j in range(n_features):
-            thresholds[j] = l1[j] * (1.0 + _KKT_SLACK)
-            in_set[j] = usable[j] and (w[j] != 0.0 or unpenalized[j])
-        if 1.0 < strong_ratio < 2.0:
-            if storage_kind == _GRAM:
-                _add_strong_gram(Q, l1, strong_ratio, usable, positive, in_set)
-            elif n_snapshots[0] > 0:
-                _residual(Q, w, means, v, R)
-                _add_strong(R, l1, strong_ratio, usable, positive, norms,
-                            correlations, slack, snapshot_of, snapshots,
-                            n_snapshots[0], in_set)  # fmt: skip
         features = np.empty(n_features, dtype=np.intp)
         # upper bounds on each feature's pull at R (exact where known)
         pull_bounds = np.empty(n_features)
-        # features proven zero at this alpha (gap-safe), out of every check
-        screened = np.zeros(n_features, dtype=np.bool_)
-        n_screened = 0
-        epochs = 0
-        early_epochs = _EARLY_EPOCHS if 1.0 < strong_ratio < 2.0 else _COLD_EPOCHS
-        budget = early_epochs
-        while True:
-            working_set = np.flatnonzero(in_set)
-            converged = True
-            # whether the kernel's outputs describe this working set at w
-            kernel_outputs_current = False
-            if working_set.shape[0] and epochs < max_iter:
-                epochs_left = min(max_iter - epochs, budget)
-                # A gap at the end only when the epochs run out: the final
-                # certificate then needs no extra pass.
-                gap_at_end = epochs_left == max_iter - epochs
-                if storage_kind == _GRAM:
-                    gap_ws, n_epochs, evaluated = kernels.enet_cd_gram(
-                        w, Q, X, y, yy, l1, l2, working_set, positive,
-                        epochs_left, tol_dw, gap_tol, gap_at_end, random, seed,
-                    )  # fmt: skip
-                elif storage_kind == _SPARSE:
-                    gap_ws, n_epochs, evaluated = kernels.enet_cd_sparse(
-                        w, Q, X_data, X_indices, X_indptr, y, v, means,
-                        column_v, norms2, l1, l2, working_set, positive,
-                        epochs_left, tol_dw, gap_tol, gap_at_end, random, seed,
-                        ws_correlations, residual_stats,
-                    )  # fmt: skip
-                else:
-                    gap_ws, n_epochs, evaluated = kernels.enet_cd_dense(
-                        w, Q, X, y, v, means, column_v, norms2, l1, l2,
-                        working_set, positive, epochs_left, tol_dw, gap_tol,
-                        gap_at_end, random, seed, ws_correlations,
-                        residual_stats,
-                    )  # fmt: skip
-                epochs += n_epochs
-                converged = evaluated and gap_ws <= gap_tol
-                kernel_outputs_current = evaluated
+        # features proven zero at the current alpha (gap-safe), out of its checks
+        screened = np.empty(n_features, dtype=np.bool_)
+        for step in range(alphas.shape[0]):
+            alpha = alphas[step]
+            # previous alpha over this one, for the strong rule (0: none)
+            strong_ratio = alphas[step - 1] / alpha if step > 0 and alpha > 0 else 0.0
+            l1 = (n_samples * alpha * l1_ratio) * factors
+            l2 = (n_samples * alpha * (1.0 - l1_ratio)) * factors
+            screened[:] = False
             for j in range(n_features):
-                candidates[j] = usable[j] and not in_set[j] and not screened[j]
-            if storage_kind == _GRAM:
-                # H = Z'R is kept exact: every candidate's pull is known.
-                count = 0
-                for j in range(n_features):
-                    pull = Q[j] if positive else abs(Q[j])
-                    if candidates[j] and pull > thresholds[j]:
-                        correlations[j] = Q[j]
-                        features[count] = j
-                        count += 1
-            else:
-                _residual(Q, w, means, v, R)
-                # the working set's correlations at R, when the kernel has them
-                n_known = working_set.shape[0] if kernel_outputs_current else 0
-                count = _kkt_check(
-                    *storage, v, means, R, thresholds, candidates, positive,
-                    norms, correlations, slack, snapshot_of, snapshots,
-                    n_snapshots, features, n_screened, working_set[:n_known],
-                    ws_correlations[:n_known], shadow, shadow_errors,
-                )  # fmt: skip
-            n_violators = 0
-            for k in range(count):
-                j = features[k]
-                pull = correlations[j] if positive else abs(correlations[j])
-                if pull > thresholds[j]:
-                    n_violators += 1
-            if epochs >= max_iter or (converged and n_violators == 0):
-                break
-            if storage_kind == _GRAM or kernel_outputs_current:
-                # The gap at w costs no pass here: screen with it.
-                relevant, values, ws_values, RR, Ry = _gap_inputs(
-                    storage_kind == _GRAM, kernel_outputs_current, *storage, w,
-                    Q, R, y, yy, v, means, working_set, ws_correlations,
-                    residual_stats, features, count, correlations,
-                )  # fmt: skip
-                gap_now = kernels.duality_gap(
-                    values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
-                )
-                if gap_now < np.inf and _ball_can_screen(
-                    np.sqrt(2.0 * max(gap_now, 0.0)), l1, norms, usable, unpenalized
-                ):
+                thresholds[j] = l1[j] * (1.0 + _KKT_SLACK)
+                in_set[j] = usable[j] and (w[j] != 0.0 or unpenalized[j])
+            if 1.0 < strong_ratio < 2.0:
+                if storage_kind == _GRAM:
+                    _add_strong_gram(Q, l1, strong_ratio, usable, positive, in_set)
+                elif n_snapshots[0] > 0:
+                    _residual(Q, w, means, v, R)
+                    _add_strong(R, l1, strong_ratio, usable, positive, norms,
+                                correlations, slack, snapshot_of, snapshots,
+                                n_snapshots[0], in_set)  # fmt: skip
+            n_screened = 0
+            epochs = 0
+            early_epochs = _EARLY_EPOCHS if 1.0 < strong_ratio < 2.0 else _COLD_EPOCHS
+            budget = early_epochs
+            while True:
+                working_set = np.flatnonzero(in_set)
+                converged = True
+                # whether the kernel's outputs describe this working set at w
+                kernel_outputs_current = False
+                if working_set.shape[0] and epochs < max_iter:
+                    epochs_left = min(max_iter - epochs, budget)
+                    # A gap at the end only when the epochs run out: the final
+                    # certificate then needs no extra pass.
+                    gap_at_end = epochs_left == max_iter - epochs
                     if storage_kind == _GRAM:
-                        for j in range(n_features):
-                            pull_bounds[j] = Q[j] if positive else abs(Q[j])
-                    else:
-                        _candidate_pull_bounds(
-                            R, positive, candidates, norms, correlations, slack,
-                            snapshot_of, snapshots, n_snapshots[0], pull_bounds,
+                        gap_ws, n_epochs, evaluated = kernels.enet_cd_gram(
+                            w, Q, X, y, yy, l1, l2, working_set, positive,
+                            epochs_left, tol_dw, gap_tol, gap_at_end, random, seed,
                         )  # fmt: skip
-                        for k in range(working_set.shape[0]):
-                            c = ws_values[k]
-                            pull_bounds[working_set[k]] = c if positive else abs(c)
-                    n_screened += _screen_gap_safe(
-                        gap_now,
-                        kernels.dual_scale(values, l1, l2, relevant, positive),
-                        w, l1, norms, usable, unpenalized, pull_bounds,
-                        screened, in_set,
+                    elif storage_kind == _SPARSE:
+                        gap_ws, n_epochs, evaluated = kernels.enet_cd_sparse(
+                            w, Q, X_data, X_indices, X_indptr, y, v, means,
+                            column_v, norms2, l1, l2, working_set, positive,
+                            epochs_left, tol_dw, gap_tol, gap_at_end, random, seed,
+                            ws_correlations, residual_stats,
+                        )  # fmt: skip
+                    else:
+                        gap_ws, n_epochs, evaluated = kernels.enet_cd_dense(
+                            w, Q, X, y, v, means, column_v, norms2, l1, l2,
+                            working_set, positive, epochs_left, tol_dw, gap_tol,
+                            gap_at_end, random, seed, ws_correlations,
+                            residual_stats,
+                        )  # fmt: skip
+                    epochs += n_epochs
+                    converged = evaluated and gap_ws <= gap_tol
+                    kernel_outputs_current = evaluated
+                for j in range(n_features):
+                    candidates[j] = usable[j] and not in_set[j] and not screened[j]
+                if storage_kind == _GRAM:
+                    # H = Z'R is kept exact: every candidate's pull is known.
+                    count = 0
+                    for j in range(n_features):
+                        pull = Q[j] if positive else abs(Q[j])
+                        if candidates[j] and pull > thresholds[j]:
+                            correlations[j] = Q[j]
+                            features[count] = j
+                            count += 1
+                else:
+                    _residual(Q, w, means, v, R)
+                    # the working set's correlations at R, when the kernel has them
+                    n_known = working_set.shape[0] if kernel_outputs_current else 0
+                    count = _kkt_check(
+                        *storage, v, means, R, thresholds, candidates, positive,
+                        norms, correlations, slack, snapshot_of, snapshots,
+                        n_snapshots, features, n_screened, working_set[:n_known],
+                        ws_correlations[:n_known], shadow, shadow_errors,
                     )  # fmt: skip
-            if n_violators:
+                n_violators = 0
                 for k in range(count):
                     j = features[k]
                     pull = correlations[j] if positive else abs(correlations[j])
                     if pull > thresholds[j]:
-                        in_set[j] = True
-                budget = early_epochs
-            else:
-                budget = max_iter  # the working set is right: finish the solve
-        # The gap of the problem without the screened features: their zeros
-        # are proven, so it bounds the suboptimality of w all the same.
-        relevant, values, _, RR, Ry = _gap_inputs(
-            storage_kind == _GRAM, kernel_outputs_current, *storage, w, Q, R,
-            y, yy, v, means, working_set, ws_correlations, residual_stats,
-            features, count, correlations,
-        )  # fmt: skip
-        gap = kernels.duality_gap(
-            values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
-        )
-        return gap, epochs, n_screened
+                        n_violators += 1
+                if epochs >= max_iter or (converged and n_violators == 0):
+                    break
+                if storage_kind == _GRAM or kernel_outputs_current:
+                    # The gap at w costs no pass here: screen with it.
+                    relevant, values, ws_values, RR, Ry = _gap_inputs(
+                        storage_kind == _GRAM, kernel_outputs_current, *storage, w,
+                        Q, R, y, yy, v, means, working_set, ws_correlations,
+                        residual_stats, features, count, correlations,
+                    )  # fmt: skip
+                    gap_now = kernels.duality_gap(
+                        values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
+                    )
+                    if gap_now < np.inf and _ball_can_screen(
+                        np.sqrt(2.0 * max(gap_now, 0.0)), l1, norms, usable, unpenalized
+                    ):
+                        if storage_kind == _GRAM:
+                            for j in range(n_features):
+                                pull_bounds[j] = Q[j] if positive else abs(Q[j])
+                        else:
+                            _candidate_pull_bounds(
+                                R, positive, candidates, norms, correlations, slack,
+                                snapshot_of, snapshots, n_snapshots[0], pull_bounds,
+                            )  # fmt: skip
+                            for k in range(working_set.shape[0]):
+                                c = ws_values[k]
+                                pull_bounds[working_set[k]] = c if positive else abs(c)
+                        n_screened += _screen_gap_safe(
+                            gap_now,
+                            kernels.dual_scale(values, l1, l2, relevant, positive),
+                            w, l1, norms, usable, unpenalized, pull_bounds,
+                            screened, in_set,
+                        )  # fmt: skip
+                if n_violators:
+                    for k in range(count):
+                        j = features[k]
+                        pull = correlations[j] if positive else abs(correlations[j])
+                        if pull > thresholds[j]:
+                            in_set[j] = True
+                    budget = early_epochs
+                else:
+                    budget = max_iter  # the working set is right: finish the solve
+            # The gap of the problem without the screened features: their zeros
+            # are proven, so it bounds the suboptimality of w all the same.
+            relevant, values, _, RR, Ry = _gap_inputs(
+                storage_kind == _GRAM, kernel_outputs_current, *storage, w, Q, R,
+                y, yy, v, means, working_set, ws_correlations, residual_stats,
+                features, count, correlations,
+            )  # fmt: skip
+            gap = kernels.duality_gap(
+                values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
+            )
+            for j in range(n_features):
+                coefs[j, step] = w[j]
+            gaps[step] = gap
+            epochs_run[step] = epochs
+            screened_run[step] = n_screened
 
-    return solve_alpha
+    return solve_alphas
 
 
 _DIGEST = _source_digest(kernels)
-solve_alpha_dense = _build(_DENSE, _DIGEST)
-solve_alpha_sparse = _build(_SPARSE, _DIGEST)
-solve_alpha_gram = _build(_GRAM, _DIGEST)
+solve_alphas_dense = _build(_DENSE, _DIGEST)
+solve_alphas_sparse = _build(_SPARSE, _DIGEST)
+solve_alphas_gram = _build(_GRAM, _DIGEST)

@@ -1,9 +1,12 @@
 """lasso_path / enet_path against scikit-learn's, and the alpha grid."""
 
+import warnings
+
 import numpy as np
 import pytest
 from _problems import as_storage, relative_error, sparse_signal_problem
 from sklearn import linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
 
 from skreg import enet_path, lasso_path
 
@@ -149,3 +152,38 @@ def test_auto_precompute_forms_the_gram_matrix_only_where_it_pays(monkeypatch):
     assert relative_error(auto_path, direct_path) < 1e-8
     lasso_path(X, y, alphas=2, tol=1e-12)
     assert formed == [1]  # two alphas for 20 features: not formed
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc", "gram"])
+def test_each_alpha_of_a_grid_matches_its_own_solve(storage):
+    # The grid is solved in one compiled call that carries the coefficients
+    # and the KKT bounds from alpha to alpha: every column must still be the
+    # solution at its own alpha, as a separate solve from zero finds it.
+    X, y = _centred_problem()
+    precompute = storage == "gram"
+    X = as_storage(X, "dense" if precompute else storage)
+    alphas, coefs, gaps, n_iters = lasso_path(
+        X, y, alphas=12, tol=1e-12, precompute=precompute, return_n_iter=True
+    )
+    for k, alpha in enumerate(alphas):
+        _, alone, alone_gap = lasso_path(
+            X, y, alphas=[alpha], tol=1e-12, precompute=precompute
+        )
+        assert relative_error(coefs[:, k], alone[:, 0]) < 1e-9
+        assert gaps[k] <= 1e-12 * (y @ y) / len(y) and alone_gap[0] >= 0
+    assert len(n_iters) == 12 and all(isinstance(n, int) and n >= 1 for n in n_iters)
+    assert np.count_nonzero(coefs[:, 0]) <= 1 and np.count_nonzero(coefs[:, -1]) > 5
+
+
+def test_every_unconverged_alpha_warns_with_its_own_gap():
+    X, y = _centred_problem()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, _, gaps = lasso_path(X, y, alphas=10, tol=1e-14, max_iter=1)
+    messages = [
+        str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)
+    ]
+    unconverged = gaps[gaps > 1e-14 * (y @ y) / len(y)]
+    assert 2 <= len(unconverged) == len(messages)
+    for gap, message in zip(unconverged, messages):
+        assert f"Duality gap: {gap:.3e}" in message and "max_iter=1)" in message

@@ -164,7 +164,7 @@ def test_entry_points_are_keyed_by_the_kernels_digest():
     # between processes (a captured function would be pickled differently).
     from skreg import _cd_kernels
 
-    for entry in (ws.solve_alpha_dense, ws.solve_alpha_sparse, ws.solve_alpha_gram):
+    for entry in (ws.solve_alphas_dense, ws.solve_alphas_sparse, ws.solve_alphas_gram):
         cells = [cell.cell_contents for cell in entry.py_func.__closure__]
         assert ws._source_digest(_cd_kernels) in cells
         assert all(isinstance(value, (bool, int, str)) for value in cells)
@@ -276,14 +276,13 @@ def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypat
     from skreg import _path, lasso_path
 
     screened = []
-    entry = ws.solve_alpha_dense
+    entry = ws.solve_alphas_dense
 
     def recording(*args):
-        gap, epochs, n_screened = entry(*args)
-        screened.append(n_screened)
-        return gap, epochs, n_screened
+        entry(*args)
+        screened.extend(args[-1])  # screened_run: newly screened, per alpha
 
-    monkeypatch.setattr(_path.working_set, "solve_alpha_dense", recording)
+    monkeypatch.setattr(_path.working_set, "solve_alphas_dense", recording)
     rng = np.random.RandomState(5)
     n = 200
     X = np.asfortranarray(rng.randn(n, 2000))
