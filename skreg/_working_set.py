@@ -497,6 +497,41 @@ def _add_strong_gram(H, l1, ratio, usable, positive, in_set):
 
 
 @njit(cache=True, nogil=True)
+def _gram_violators(H, positive, candidates, thresholds, correlations, features):
+    """The candidates over their threshold, with the Gram matrix.
+
+    ``H = Z'R`` is kept exact by the kernel, so every candidate's pull is
+    known: the violators' ``z_j' R`` go to ``correlations`` and their indices
+    to the first entries of ``features``; returns how many.
+    """
+    count = 0
+    for j in range(H.shape[0]):
+        pull = H[j] if positive else abs(H[j])
+        if candidates[j] and pull > thresholds[j]:
+            correlations[j] = H[j]
+            features[count] = j
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _violators(features, count, correlations, thresholds, positive, in_set, join):
+    """How many of ``features[:count]`` violate their KKT condition.
+
+    With ``join``, they also join the working set ``in_set``.
+    """
+    n_violators = 0
+    for k in range(count):
+        j = features[k]
+        pull = correlations[j] if positive else abs(correlations[j])
+        if pull > thresholds[j]:
+            n_violators += 1
+            if join:
+                in_set[j] = True
+    return n_violators
+
+
+@njit(cache=True, nogil=True)
 def _screen_gap_safe(gap, scale, w, l1, norms, usable, unpenalized, pull_bounds,
                      screened, in_set):  # fmt: skip
     """Screen out the zero features the gap-safe sphere test proves zero.
@@ -717,14 +752,9 @@ def _build(storage_kind, digest):
                 for j in range(n_features):
                     candidates[j] = usable[j] and not in_set[j] and not screened[j]
                 if storage_kind == _GRAM:
-                    # H = Z'R is kept exact: every candidate's pull is known.
-                    count = 0
-                    for j in range(n_features):
-                        pull = Q[j] if positive else abs(Q[j])
-                        if candidates[j] and pull > thresholds[j]:
-                            correlations[j] = Q[j]
-                            features[count] = j
-                            count += 1
+                    count = _gram_violators(
+                        Q, positive, candidates, thresholds, correlations, features
+                    )
                 else:
                     _residual(Q, w, means, v, R)
                     # the working set's correlations at R, when the kernel has them
@@ -735,12 +765,9 @@ def _build(storage_kind, digest):
                         n_snapshots, features, n_screened, working_set[:n_known],
                         ws_correlations[:n_known], shadow, shadow_errors,
                     )  # fmt: skip
-                n_violators = 0
-                for k in range(count):
-                    j = features[k]
-                    pull = correlations[j] if positive else abs(correlations[j])
-                    if pull > thresholds[j]:
-                        n_violators += 1
+                n_violators = _violators(
+                    features, count, correlations, thresholds, positive, in_set, False
+                )
                 if epochs >= max_iter or (converged and n_violators == 0):
                     break
                 if storage_kind == _GRAM or kernel_outputs_current:
@@ -774,11 +801,8 @@ def _build(storage_kind, digest):
                             screened, in_set,
                         )  # fmt: skip
                 if n_violators:
-                    for k in range(count):
-                        j = features[k]
-                        pull = correlations[j] if positive else abs(correlations[j])
-                        if pull > thresholds[j]:
-                            in_set[j] = True
+                    _violators(features, count, correlations, thresholds, positive,
+                               in_set, True)  # fmt: skip
                     budget = early_epochs
                 else:
                     budget = max_iter  # the working set is right: finish the solve
