@@ -18,9 +18,9 @@ sequential strong rule expects to enter; it then checks the
 KKT conditions on every other feature and grows the working set with the
 violators until there are none, so the returned duality gap certifies the full
 problem. The check computes a dot product only for features whose bound
-cannot rule a violation out. That loop runs compiled, one call per alpha
-(:mod:`skreg._working_set`). Only arrays cross this module's borders: no
-estimator objects, no pandas.
+cannot rule a violation out. That loop runs compiled, one call for the
+whole grid of alphas (:mod:`skreg._working_set`). Only arrays cross this
+module's borders: no estimator objects, no pandas.
 """
 
 import warnings
