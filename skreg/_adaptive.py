@@ -395,7 +395,6 @@ def _fold_gamma_mse(X, y, sample_weight, test, fold, gamma, alphas, settings):
         positive=settings["positive"],
         tol=settings["tol"],
         max_iter=settings["max_iter"],
-        random_state=check_random_state(settings["seed"]),
         gram=gram,
     )
     intercepts = design.y_offset - design.X_offset @ coefs
@@ -615,7 +614,6 @@ class AdaptiveLassoCV(_AdaptiveBase):
             "positive": self.positive,
             "tol": self.tol,
             "max_iter": self.max_iter,
-            "seed": rng.randint(np.iinfo(np.int32).max),
             "precompute": self.precompute,
             # every fold's design serves the whole grid of gammas and alphas
             "n_alphas": alphas.size,

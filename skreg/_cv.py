@@ -54,7 +54,7 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
         positive=settings["positive"],
         tol=settings["tol"],
         max_iter=settings["max_iter"],
-        random_state=check_random_state(settings["seed"]),
+        random_state=settings["seed"],
         selection=settings["selection"],
         gram=resolve_gram(design, settings["precompute"], n_alphas=len(alphas)),
     )
@@ -147,7 +147,12 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             "positive": self.positive,
             "tol": self.tol,
             "max_iter": self.max_iter,
-            "seed": rng.randint(np.iinfo(np.int32).max),
+            # one seed for every fold's path; the cyclic order needs none
+            "seed": (
+                rng.randint(np.iinfo(np.int32).max)
+                if self.selection == "random"
+                else None
+            ),
             "selection": self.selection,
             "precompute": self.precompute,
         }

@@ -6,7 +6,7 @@ from _problems import as_storage, relative_error, sparse_signal_problem
 from sklearn import linear_model as sk
 from sklearn.model_selection import KFold
 
-from skreg import ElasticNetCV, Lasso, LassoCV
+from skreg import AdaptiveLassoCV, ElasticNetCV, Lasso, LassoCV
 
 TIGHT = {"tol": 1e-10, "max_iter": 100_000}
 
@@ -74,3 +74,34 @@ def test_cv_rejects_multi_target_y():
     X, y = sparse_signal_problem()
     with pytest.raises(ValueError, match="one target"):
         LassoCV().fit(X, np.column_stack([y, y]))
+
+
+@pytest.mark.parametrize(
+    "make_model",
+    [
+        lambda: LassoCV(cv=3),
+        lambda: ElasticNetCV(l1_ratio=[0.3, 0.9], cv=3),
+        lambda: AdaptiveLassoCV(cv=3, gammas=[0.5, 1.0], alphas=10),
+    ],
+)
+def test_cyclic_cross_validation_leaves_the_global_random_state_alone(make_model):
+    # With cyclic updates no seed is needed: drawing one from NumPy's global
+    # generator (random_state=None) would shift every later draw of the
+    # caller's program.
+    X, y = sparse_signal_problem(n_samples=40, n_features=8)
+    # the legacy global generator is what random_state=None draws from
+    np.random.seed(7)  # noqa: NPY002
+    make_model().fit(X, y)
+    next_draw = np.random.randint(2**31)  # noqa: NPY002
+    assert next_draw == np.random.RandomState(7).randint(2**31)
+
+
+def test_random_selection_in_cross_validation_is_seeded_by_random_state():
+    X, y = sparse_signal_problem(n_samples=40, n_features=8)
+    fits = [
+        LassoCV(cv=3, selection="random", random_state=seed, tol=1e-3).fit(X, y)
+        for seed in (0, 0, 1)
+    ]
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_array_equal(fits[0].mse_path_, fits[1].mse_path_)
+    assert not np.array_equal(fits[0].mse_path_, fits[2].mse_path_)
