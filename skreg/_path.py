@@ -535,5 +535,5 @@ def solve_path(
     dual_gaps = gaps / design.n_samples
     # With nothing to update (all-zero solution) the KKT check over every
     # feature was the one pass made; count it, as scikit-learn does.
-    n_iters = [max(int(count), 1) for count in epochs]
+    n_iters = np.maximum(epochs, 1).tolist()
     return coefs, dual_gaps, n_iters
