@@ -18,11 +18,14 @@ sequential strong rule expects to enter; it then checks the
 KKT conditions on every other feature and grows the working set with the
 violators until there are none, so the returned duality gap certifies the full
 problem. The check computes a dot product only for features whose bound
-cannot rule a violation out. That loop runs compiled, one call for the
-whole grid of alphas (:mod:`skreg._working_set`). Only arrays cross this
-module's borders: no estimator objects, no pandas.
+cannot rule a violation out. That loop runs compiled, one call for a block
+of alphas (:mod:`skreg._working_set`): blocks grow while the calls stay
+short, so that a small path costs a few calls and Ctrl-C still stops a long
+one between blocks. Only arrays cross this module's borders: no estimator
+objects, no pandas.
 """
 
+import time
 import warnings
 from dataclasses import dataclass, replace
 
@@ -387,6 +390,23 @@ def _shadow_pays(design, n_alphas):
     return n_features > n_samples
 
 
+# Alphas per compiled call along a path: as many as take about this long, the
+# count growing at most _BLOCK_GROWTH-fold from one call to the next. Python
+# sees Ctrl-C only between calls, so a long path stops within about a block,
+# as scikit-learn's stops between alphas; a small path still takes a handful
+# of calls (a call from Python per alpha cost about 6 us, most of a small
+# problem's solve).
+_BLOCK_SECONDS = 0.05
+_BLOCK_GROWTH = 4
+
+
+def _next_block(size, elapsed):
+    """Alphas for the next compiled call, after ``size`` took ``elapsed`` s."""
+    if elapsed * _BLOCK_GROWTH <= _BLOCK_SECONDS:
+        return size * _BLOCK_GROWTH
+    return max(1, int(size * _BLOCK_SECONDS / elapsed))
+
+
 def solve_path(
     design,
     alphas,
@@ -479,49 +499,33 @@ def solve_path(
     residual_stats = np.empty(2)
     factors = _finite_factors(penalty_factor)
 
-    coefs = np.empty((n_features, alphas.size))
+    # one row per alpha: the rows of a block of alphas are contiguous
+    coefs = np.empty((alphas.size, n_features))
     gaps = np.empty(alphas.size)
     epochs = np.empty(alphas.size, dtype=np.int64)
     n_screened = np.empty(alphas.size, dtype=np.int64)
-    # One compiled call for the whole grid: per alpha, the call from Python
-    # cost about 6 us, most of a small problem's solve.
-    solve_alphas(
-        w,
-        state,
-        *storage,
-        target,
-        yy,
-        design.v,
-        design.means,
-        design.column_v,
-        design.norms2,
-        alphas,
-        factors,
-        float(design.n_samples),
-        float(l1_ratio),
-        usable,
-        unpenalized,
-        bool(positive),
-        int(max_iter),
-        float(tol),
-        float(gap_tol),
-        selection == "random",
-        seed,
-        bounds.norms,
-        bounds.correlations,
-        bounds.slack,
-        bounds.snapshot_of,
-        bounds.snapshots,
-        bounds.n_snapshots,
-        bounds.shadow,
-        bounds.shadow_errors,
-        ws_correlations,
-        residual_stats,
-        coefs,
-        gaps,
-        epochs,
-        n_screened,
-    )
+    arguments = (
+        w, state, *storage, target, yy, design.v, design.means,
+        design.column_v, design.norms2,
+    )  # fmt: skip
+    settings = (
+        factors, float(design.n_samples), float(l1_ratio), usable, unpenalized,
+        bool(positive), int(max_iter), float(tol), float(gap_tol),
+        selection == "random", seed, bounds.norms, bounds.correlations,
+        bounds.slack, bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots,
+        bounds.shadow, bounds.shadow_errors, ws_correlations, residual_stats,
+    )  # fmt: skip
+    start, block, previous_alpha = 0, 1, 0.0
+    while start < alphas.size:
+        stop = min(start + block, alphas.size)
+        began = time.perf_counter()
+        solve_alphas(
+            *arguments, alphas[start:stop], previous_alpha, *settings,
+            coefs[start:stop], gaps[start:stop], epochs[start:stop],
+            n_screened[start:stop],
+        )  # fmt: skip
+        block = _next_block(stop - start, time.perf_counter() - began)
+        start, previous_alpha = stop, alphas[stop - 1]
     if warn:
         for gap in gaps[gaps > gap_tol]:
             warnings.warn(
@@ -536,4 +540,4 @@ def solve_path(
     # With nothing to update (all-zero solution) the KKT check over every
     # feature was the one pass made; count it, as scikit-learn does.
     n_iters = np.maximum(epochs, 1).tolist()
-    return coefs, dual_gaps, n_iters
+    return coefs.T, dual_gaps, n_iters

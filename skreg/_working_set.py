@@ -1,9 +1,10 @@
 """The working-set solves along a grid of alphas, compiled (dense, sparse or Gram).
 
 :func:`solve_alphas_dense`, :func:`solve_alphas_sparse` or
-:func:`solve_alphas_gram` solves every alpha of a grid in one call, each
-warm-started from the previous solution, and at each alpha runs this loop
-without returning to Python:
+:func:`solve_alphas_gram` solves the alphas of a grid (or of a block of it,
+see :func:`skreg._path.solve_path`) in one call, each warm-started from the
+previous solution, and at each alpha runs this loop without returning to
+Python:
 
 1. the working set is the features already in the model (nonzero or
    unpenalized), plus, along a path, those the sequential strong rule expects
@@ -665,8 +666,11 @@ def _build(storage_kind, digest):
     The entry point solves at each of ``alphas`` in turn, from ``w``: the
     penalties there are ``n_samples * alpha * l1_ratio * factors`` (L1) and
     ``n_samples * alpha * (1 - l1_ratio) * factors`` (L2). It writes each
-    solution to a column of ``coefs`` and its duality gap, epochs and newly
+    solution to a row of ``coefs`` and its duality gap, epochs and newly
     screened features to ``gaps``, ``epochs_run`` and ``screened_run``.
+    ``previous_alpha`` is the alpha solved just before the first (0: none),
+    whose ratio to it the strong rule needs: a grid solved in several calls
+    gives the same results as in one.
 
     ``storage_kind`` (``_DENSE``, ``_SPARSE`` or ``_GRAM``) is a closure
     constant, so numba drops the other storages' branches; ``digest`` is only
@@ -677,12 +681,12 @@ def _build(storage_kind, digest):
 
     @njit(cache=True, nogil=True)
     def solve_alphas(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
-                     column_v, norms2, alphas, factors, n_samples, l1_ratio,
-                     usable, unpenalized, positive, max_iter, tol_dw, gap_tol,
-                     random, seed, norms, correlations, slack, snapshot_of,
-                     snapshots, n_snapshots, shadow, shadow_errors,
-                     ws_correlations, residual_stats, coefs, gaps, epochs_run,
-                     screened_run):  # fmt: skip
+                     column_v, norms2, alphas, previous_alpha, factors,
+                     n_samples, l1_ratio, usable, unpenalized, positive,
+                     max_iter, tol_dw, gap_tol, random, seed, norms,
+                     correlations, slack, snapshot_of, snapshots, n_snapshots,
+                     shadow, shadow_errors, ws_correlations, residual_stats,
+                     coefs, gaps, epochs_run, screened_run):  # fmt: skip
         digest  # noqa: B018 (part of numba's cache key)
         storage = (is_sparse, X, X_data, X_indices, X_indptr)
         n_features = w.shape[0]
@@ -698,7 +702,8 @@ def _build(storage_kind, digest):
         for step in range(alphas.shape[0]):
             alpha = alphas[step]
             # previous alpha over this one, for the strong rule (0: none)
-            strong_ratio = alphas[step - 1] / alpha if step > 0 and alpha > 0 else 0.0
+            previous = alphas[step - 1] if step > 0 else previous_alpha
+            strong_ratio = previous / alpha if previous > 0 and alpha > 0 else 0.0
             l1 = (n_samples * alpha * l1_ratio) * factors
             l2 = (n_samples * alpha * (1.0 - l1_ratio)) * factors
             screened[:] = False
@@ -817,7 +822,7 @@ def _build(storage_kind, digest):
                 values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
             )
             for j in range(n_features):
-                coefs[j, step] = w[j]
+                coefs[step, j] = w[j]
             gaps[step] = gap
             epochs_run[step] = epochs
             screened_run[step] = n_screened

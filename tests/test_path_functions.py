@@ -187,3 +187,46 @@ def test_every_unconverged_alpha_warns_with_its_own_gap():
     assert 2 <= len(unconverged) == len(messages)
     for gap, message in zip(unconverged, messages):
         assert f"Duality gap: {gap:.3e}" in message and "max_iter=1)" in message
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc", "gram"])
+def test_a_grid_solved_one_alpha_per_call_gives_the_same_path(monkeypatch, storage):
+    # A long path is solved in blocks of alphas (Python sees Ctrl-C only
+    # between compiled calls); the strong rule of a block's first alpha reads
+    # the alpha before it, so the blocks change nothing.
+    from skreg import _path
+
+    X, y = _centred_problem()
+    precompute = storage == "gram"
+    X = as_storage(X, "dense" if precompute else storage)
+
+    def path():
+        return lasso_path(
+            X, y, alphas=15, tol=1e-8, precompute=precompute, return_n_iter=True
+        )
+
+    whole = path()
+    entry = {"dense": "solve_alphas_dense", "csc": "solve_alphas_sparse",
+             "gram": "solve_alphas_gram"}[storage]  # fmt: skip
+    solve = getattr(_path.working_set, entry)
+    blocks = []
+
+    def recording(*args):
+        blocks.append(args[12].size)  # the block's alphas
+        solve(*args)
+
+    monkeypatch.setattr(_path.working_set, entry, recording)
+    monkeypatch.setattr(_path, "_BLOCK_SECONDS", 0.0)
+    one_by_one = path()
+    assert blocks == [1] * 15
+    for ours, reference in zip(one_by_one, whole):
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(reference))
+
+
+def test_blocks_grow_while_calls_are_short_and_shrink_when_long():
+    from skreg._path import _BLOCK_GROWTH, _BLOCK_SECONDS, _next_block
+
+    assert _next_block(3, 0.0) == 3 * _BLOCK_GROWTH
+    assert _next_block(3, _BLOCK_SECONDS / 100) == 3 * _BLOCK_GROWTH
+    assert _next_block(8, 2 * _BLOCK_SECONDS) == 4
+    assert _next_block(1, 100 * _BLOCK_SECONDS) == 1
