@@ -6,14 +6,14 @@ measures both criteria (``_criteria``) at every alpha. The first tol that
 meets a criterion at every alpha is that solver's tol for the criterion.
 
 Then :func:`time_in_rounds` times every (solver, tol) found on the task in
-interleaved rounds: in each round, each of them runs twice in a row and the
-second run is timed, in an order that alternates between rounds. The
-reported time is the median over the rounds. On a shared machine whose speed
-drifts over minutes, timing one solver's repeats after another's made the
-ratios depend on which solver ran in a slow phase; in rounds, every solver
-meets the same phases. The untimed run absorbs what the previous solver left
-behind: right after another solver, scikit-learn's path on 100000 x 100
-took 50 to 220 ms instead of 50 (cause not established).
+interleaved rounds (:func:`interleaved_medians`): in each round, each of them
+runs twice in a row and the second run is timed, in an order that alternates
+between rounds. The reported time is the median over the rounds. On a shared
+machine whose speed drifts over minutes, timing one solver's repeats after
+another's made the ratios depend on which solver ran in a slow phase; in
+rounds, every solver meets the same phases. The untimed run absorbs what the
+previous solver left behind: right after another solver, scikit-learn's path
+on 100000 x 100 took 50 to 220 ms instead of 50 (cause not established).
 """
 
 import time
@@ -174,13 +174,29 @@ def measure(name, task, ladder, max_seconds, log=print, single_above=None, strid
     return outcome
 
 
+def interleaved_medians(runs, repeats):
+    """Median over ``repeats`` interleaved rounds of each of ``runs``.
+
+    ``runs`` are callables that run once and return the seconds to count.
+    Each round calls every one twice in a row and keeps the second time (the
+    first absorbs what the previous one left behind): forwards in even
+    rounds, backwards in odd ones, so that none always follows the same one.
+    Returns the medians, in the order of ``runs``.
+    """
+    times = [[] for _ in runs]
+    order = list(range(len(runs)))
+    for round_index in range(repeats):
+        for index in order if round_index % 2 == 0 else order[::-1]:
+            runs[index]()  # untimed
+            times[index].append(runs[index]())
+    return [float(np.median(values)) for values in times]
+
+
 def time_in_rounds(task, outcomes, repeats, log=print):
     """Time every (solver, tol) of ``outcomes`` in ``repeats`` interleaved rounds.
 
-    Each round runs every pair twice in a row and times the second run:
-    forwards in even rounds, backwards in odd ones, so that no solver always
-    follows the same one. Fills ``outcome.seconds`` (criterion -> median over
-    the rounds) of the outcomes that ``measure`` left untimed.
+    See :func:`interleaved_medians`. Fills ``outcome.seconds`` (criterion ->
+    median over the rounds) of the outcomes that ``measure`` left untimed.
     """
     pairs = []  # (outcome, tol), one per distinct tol of a solver
     for outcome in outcomes:
@@ -188,15 +204,11 @@ def time_in_rounds(task, outcomes, repeats, log=print):
             continue
         for tol in dict.fromkeys(outcome.tol.values()):
             pairs.append((outcome, tol))
-    times = {index: [] for index in range(len(pairs))}
-    order = list(range(len(pairs)))
-    for round_index in range(repeats):
-        for index in order if round_index % 2 == 0 else order[::-1]:
-            outcome, tol = pairs[index]
-            _timed(outcome.name, task, tol)  # untimed: after another solver
-            times[index].append(_timed(outcome.name, task, tol)[0])
-    for index, (outcome, tol) in enumerate(pairs):
-        median = float(np.median(times[index]))
+    runs = [
+        lambda name=outcome.name, tol=tol: _timed(name, task, tol)[0]
+        for outcome, tol in pairs
+    ]
+    for (outcome, tol), median in zip(pairs, interleaved_medians(runs, repeats)):
         log(f"    {outcome.name:<32} tol={tol:.0e} median {median:.4f}s in rounds")
         for criterion, criterion_tol in outcome.tol.items():
             if criterion_tol == tol:

@@ -7,7 +7,8 @@ Problems: dense Gaussian X of 100 x 10 and 1000 x 50 (Fortran order), y from
 three true features plus noise. Tasks, all at the defaults of both libraries
 (tol=1e-4, 100 alphas, 5 folds): ``lasso_path``, ``Lasso(alpha=0.05).fit``,
 ``LassoCV().fit`` and ``ElasticNetCV(l1_ratio=[0.2, 0.5, 0.9]).fit``. The two
-libraries run in interleaved rounds (each call twice, the second timed); the
+libraries run in interleaved rounds (each call twice, the second timed, as
+in ``run.py``: ``_timing.interleaved_medians``); the
 table gives the medians, their ratio and the largest difference of the
 coefficients relative to the largest coefficient (both stop at tol=1e-4, so
 they agree to about that, not exactly).
@@ -21,6 +22,7 @@ import warnings
 
 import numpy as np
 import sklearn.linear_model as sk
+from _timing import interleaved_medians
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
@@ -51,17 +53,15 @@ def tasks(X, y):
     }
 
 
-def time_in_rounds(task, libraries, repeats):
-    """Median seconds of ``task(library)`` per library, in interleaved rounds."""
-    times = {name: [] for name in libraries}
-    order = list(libraries.items())
-    for round_ in range(repeats):
-        for name, library in order if round_ % 2 == 0 else order[::-1]:
-            task(library)  # untimed: the same warm state for both
-            start = time.perf_counter()
-            task(library)
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(values)) for name, values in times.items()}
+def _timed_run(task, library):
+    """A run of ``task(library)`` that returns its seconds."""
+
+    def run():
+        start = time.perf_counter()
+        task(library)
+        return time.perf_counter() - start
+
+    return run
 
 
 def main():
@@ -77,8 +77,8 @@ def main():
         for name, task in tasks(X, y).items():
             ours, theirs = task(skreg), task(sk)  # also compiles skreg's kernels
             difference = np.abs(ours - theirs).max() / np.abs(theirs).max()
-            seconds = time_in_rounds(task, libraries, args.repeats)
-            mine, reference = seconds["skreg"], seconds["scikit-learn"]
+            runs = [_timed_run(task, library) for library in libraries.values()]
+            mine, reference = interleaved_medians(runs, args.repeats)
             print(
                 f"| {shape[0]} x {shape[1]} | {name} | {1e3 * mine:.3f} "
                 f"| {1e3 * reference:.3f} | {mine / reference:.2f} "
