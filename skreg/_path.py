@@ -503,6 +503,8 @@ def solve_path(
     coefs = np.empty((alphas.size, n_features))
     gaps = np.empty(alphas.size)
     epochs = np.empty(alphas.size, dtype=np.int64)
+    # features the gap-safe test screened at each alpha: not used here, kept
+    # by the compiled solve for diagnostics (the screening tests read it)
     n_screened = np.empty(alphas.size, dtype=np.int64)
     arguments = (
         w, state, *storage, target, yy, design.v, design.means,
