@@ -156,6 +156,8 @@ _MAX_ANDERSON_BACKOFF = 3
 # Active-set cycling pays when fewer than this share of the swept features
 # are nonzero.
 _ACTIVE_SHARE = 0.9
+# Most sweeps over the nonzero coefficients between two sweeps over all.
+_MAX_ACTIVE_SWEEPS = 10
 # Relative violation of an unpenalized feature's dual constraint, |z_j' R| /
 # (||z_j|| ||R||), above which no duality gap is certified.
 _UNPENALIZED_TOL = 1e-9
@@ -362,6 +364,19 @@ def _incoming_sums(w, Q, y, v, means):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
+def _centring_sums(w, Q, v, means, working_set):
+    """``(means' w, v' Q)`` recomputed, ``w`` nonzero on ``working_set`` only."""
+    t = 0.0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        t += means[j] * w[j]
+    vQ = 0.0
+    for i in range(Q.shape[0]):
+        vQ += v[i] * Q[i]
+    return t, vQ
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
 def _residual_into(Q, t, v, y, R):
     """Write ``R = Q + t v``; return ``(R'R, R'y, v'R)`` (vectorized sums)."""
     RR = 0.0
@@ -434,18 +449,34 @@ def _nonzero_into(w, features, out):
 
 
 @njit(cache=True, nogil=True)
-def _next_sweep_is_full(was_full, settled, n_active, n_swept):
+def _sweep_cost(full, n_active, n_swept):
+    """A sweep's share of a pass over the working set's penalized features."""
+    if full or n_swept == 0:
+        return 1.0
+    return n_active / n_swept
+
+
+@njit(cache=True, nogil=True)
+def _passes(work):
+    """Work done, as a whole number of passes (rounded up)."""
+    return int(np.ceil(work - 1e-9))
+
+
+@njit(cache=True, nogil=True)
+def _next_sweep_is_full(was_full, settled, n_active, n_swept, active_sweeps):
     """Active-set cycling: whether the next epoch sweeps every feature.
 
     After a full sweep, the next ones cover the nonzero coefficients only
-    (when they are clearly fewer), until those settle; then a full sweep
-    again, which lets zeros re-enter and is the one the gap is judged after.
-    A zero that stays zero costs a full dot product in every sweep, which
-    this spares.
+    (when they are clearly fewer), until those settle or
+    ``_MAX_ACTIVE_SWEEPS`` of them have run; then a full sweep again, which
+    lets zeros re-enter and is the one the gap is judged after. A zero that
+    stays zero costs a full dot product in every sweep, which this spares.
+    Without the cap, a ``tol`` too small to settle at would keep the zeros
+    out until the epochs run out.
     """
     if was_full:
         return not (0 < n_active < _ACTIVE_SHARE * n_swept)
-    return settled
+    return settled or active_sweeps >= _MAX_ACTIVE_SWEEPS
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -824,7 +855,10 @@ def enet_cd_dense(
     positive : bool
         Constrain coefficients to be non-negative.
     max_epochs : int
-        Maximum number of passes over the working set.
+        Maximum number of passes over the working set. A sweep over the
+        nonzero coefficients only (active-set cycling) counts as its share of
+        a pass, so that a budget buys at least the coordinate updates of as
+        many full passes.
     tol_dw : float
         Relative coefficient change below which the gap is checked.
     gap_tol : float
@@ -848,7 +882,8 @@ def enet_cd_dense(
     gap : float
         Duality gap of the working-set problem at the last evaluation.
     n_epochs : int
-        Passes over the working set that were run.
+        Passes over the working set that were run (sweeps over the nonzero
+        coefficients counted as their share of a pass, rounded up).
     evaluated : bool
         Whether that evaluation was at the returned ``w``, so that ``gap`` and
         the two outputs above describe it (always when the solve converged,
@@ -885,9 +920,14 @@ def enet_cd_dense(
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
     active = np.empty(swept.shape[0], dtype=swept.dtype)
-    n_active = 0
+    n_active = active_sweeps = 0
     full_sweep = True
-    for epoch in range(max_epochs):
+    # Work done, in passes over the working set: a sweep over the nonzero
+    # coefficients only counts as its share of a pass.
+    work = 0.0
+    epoch = -1
+    while work + _sweep_cost(full_sweep, n_active, swept.shape[0]) <= max_epochs:
+        epoch += 1
         features = swept if full_sweep else active[:n_active]
         t, vQ, w_max, dw_max = _sweep_dense(
             w,
@@ -907,8 +947,16 @@ def enet_cd_dense(
             vv,
         )
         was_full = full_sweep
+        work += _sweep_cost(was_full, n_active, swept.shape[0])
         if was_full:
             n_active = _nonzero_into(w, swept, active)
+            active_sweeps = 0
+            # The sums t and v'Q are updated with every step; recomputed now
+            # and then, their rounding cannot build up over a long solve
+            # (the gradients, hence the fixed point, depend on them).
+            t, vQ = _centring_sums(w, Q, v, means, working_set)
+        else:
+            active_sweeps += 1
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
@@ -943,8 +991,10 @@ def enet_cd_dense(
                 w, Q, X, v, means, unpenalized, t, positive
             )
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
-        last = epoch == max_epochs - 1
-        full_sweep = _next_sweep_is_full(was_full, settled, n_active, swept.shape[0])
+        full_sweep = _next_sweep_is_full(
+            was_full, settled, n_active, swept.shape[0], active_sweeps
+        )
+        last = work + _sweep_cost(full_sweep, n_active, swept.shape[0]) > max_epochs
         if (settled and was_full and epoch >= next_gap) or (last and gap_at_end):
             RR, Ry, vR = _residual_into(Q, t, v, y, R)
             for k in range(n_working):
@@ -959,11 +1009,11 @@ def enet_cd_dense(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
             if gap <= gap_tol:
-                return gap, epoch + 1, True
+                return gap, _passes(work), True
             next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
             gap_epoch, last_gap = epoch, gap
     # the last gap describes the returned w iff it was evaluated last epoch
-    return gap, max_epochs, max_epochs > 0 and gap_epoch == max_epochs - 1
+    return gap, _passes(work), gap_epoch >= 0 and gap_epoch == epoch
 
 
 @njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
@@ -1016,9 +1066,14 @@ def enet_cd_sparse(
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = 0, 0
     active = np.empty(swept.shape[0], dtype=swept.dtype)
-    n_active = 0
+    n_active = active_sweeps = 0
     full_sweep = True
-    for epoch in range(max_epochs):
+    # Work done, in passes over the working set: a sweep over the nonzero
+    # coefficients only counts as its share of a pass.
+    work = 0.0
+    epoch = -1
+    while work + _sweep_cost(full_sweep, n_active, swept.shape[0]) <= max_epochs:
+        epoch += 1
         features = swept if full_sweep else active[:n_active]
         t, vQ, w_max, dw_max = _sweep_sparse(
             w,
@@ -1040,8 +1095,16 @@ def enet_cd_sparse(
             vv,
         )
         was_full = full_sweep
+        work += _sweep_cost(was_full, n_active, swept.shape[0])
         if was_full:
             n_active = _nonzero_into(w, swept, active)
+            active_sweeps = 0
+            # The sums t and v'Q are updated with every step; recomputed now
+            # and then, their rounding cannot build up over a long solve
+            # (the gradients, hence the fixed point, depend on them).
+            t, vQ = _centring_sums(w, Q, v, means, working_set)
+        else:
+            active_sweeps += 1
         slot = epoch % (_ANDERSON_DEPTH + 1)
         for k in range(n_working):
             history[slot, k] = w[working_set[k]]
@@ -1074,8 +1137,10 @@ def enet_cd_sparse(
                 w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
             )
         settled = w_max == 0.0 or dw_max <= tol_dw * w_max
-        last = epoch == max_epochs - 1
-        full_sweep = _next_sweep_is_full(was_full, settled, n_active, swept.shape[0])
+        full_sweep = _next_sweep_is_full(
+            was_full, settled, n_active, swept.shape[0], active_sweeps
+        )
+        last = work + _sweep_cost(full_sweep, n_active, swept.shape[0]) > max_epochs
         if (settled and was_full and epoch >= next_gap) or (last and gap_at_end):
             RR, Ry, vR = _residual_into(Q, t, v, y, R)
             for k in range(n_working):
@@ -1090,11 +1155,11 @@ def enet_cd_sparse(
                 correlations, w, l1, l2, norms2, working_set, positive, RR, Ry, yy
             )
             if gap <= gap_tol:
-                return gap, epoch + 1, True
+                return gap, _passes(work), True
             next_gap = _next_gap_epoch(epoch, gap, gap_epoch, last_gap, gap_tol)
             gap_epoch, last_gap = epoch, gap
     # the last gap describes the returned w iff it was evaluated last epoch
-    return gap, max_epochs, max_epochs > 0 and gap_epoch == max_epochs - 1
+    return gap, _passes(work), gap_epoch >= 0 and gap_epoch == epoch
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)

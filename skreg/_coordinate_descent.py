@@ -295,6 +295,12 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
                 "advised to use the LinearRegression estimator",
                 stacklevel=2,
             )
+        y_shape = getattr(y, "shape", ())
+        if self.explain and len(y_shape) == 2 and y_shape[1] > 1:
+            raise ValueError(
+                "explain=True explains one target; y has shape "
+                f"{y_shape}. Fit one estimator per target to explain each."
+            )
         if check_input:
             X, y = validate_data(
                 self,
@@ -304,7 +310,8 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
                 order="F",
                 dtype=[np.float64, np.float32],
                 accept_large_sparse=False,
-                multi_output=True,
+                # explain mode takes one target (see __sklearn_tags__)
+                multi_output=not self.explain,
                 y_numeric=True,
                 # Checked during the one pass that prepares the design.
                 ensure_all_finite=False,
@@ -342,11 +349,6 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
 
     def _set_explanation(self, X, y, penalty_factor, sample_weight):
         """Record the path down to ``alpha`` and why each feature moved."""
-        if y.ndim > 1 and y.shape[1] > 1:
-            raise ValueError(
-                "explain=True explains one target; y has shape "
-                f"{y.shape}. Fit one estimator per target to explain each."
-            )
         explanation = explain_fit(
             X,
             y.ravel(),
@@ -392,6 +394,8 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # explain mode tells the story of one target
+        tags.target_tags.multi_output = not self.explain
         return tags
 
 

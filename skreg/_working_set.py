@@ -76,6 +76,9 @@ from . import _column_kernels as column_kernels
 # paths made the sparse path (3b) 11 % slower).
 _EARLY_EPOCHS = 5
 _COLD_EPOCHS = 2
+# Without violators, the working set is solved for this many times the epochs
+# run so far at the alpha before the KKT conditions are checked again.
+_CHECK_GROWTH = 4
 # Relative slack on the KKT thresholds, so that rounding at a feature that
 # sits exactly on its threshold does not add it to the working set.
 _KKT_SLACK = 1e-12
@@ -810,7 +813,12 @@ def _build(storage_kind, digest):
                                in_set, True)  # fmt: skip
                     budget = early_epochs
                 else:
-                    budget = max_iter  # the working set is right: finish the solve
+                    # The working set is right at w: solve on it, but check
+                    # again after _CHECK_GROWTH times the epochs run so far,
+                    # in case the solve pulls outsiders over their threshold.
+                    # A tol out of the budget's reach then never spends it on
+                    # a wrong working set.
+                    budget = max(early_epochs, (_CHECK_GROWTH - 1) * epochs)
             # The gap of the problem without the screened features: their zeros
             # are proven, so it bounds the suboptimality of w all the same.
             relevant, values, _, RR, Ry = _gap_inputs(

@@ -114,13 +114,18 @@ def test_gap_schedule_reaches_the_same_solution(is_sparse):
 def test_active_set_cycling_alternates_full_and_active_sweeps():
     full = kernels._next_sweep_is_full
     share = kernels._ACTIVE_SHARE
+    cap = kernels._MAX_ACTIVE_SWEEPS
     # after a full sweep: active-only sweeps when clearly fewer are nonzero
-    assert not full(True, False, 10, 100)
-    assert full(True, False, int(share * 100) + 1, 100)
-    assert full(True, False, 0, 100)  # nothing active: keep sweeping all
-    # after an active-only sweep: a full one once the active ones settle
-    assert not full(False, False, 10, 100)
-    assert full(False, True, 10, 100)
+    assert not full(True, False, 10, 100, 0)
+    assert full(True, False, int(share * 100) + 1, 100, 0)
+    assert full(True, False, 0, 100, 0)  # nothing active: keep sweeping all
+    # after an active-only sweep: a full one once the active ones settle...
+    assert not full(False, False, 10, 100, 1)
+    assert full(False, True, 10, 100, 1)
+    # ... or once the cap of active-only sweeps is reached (a tol too small
+    # to settle at must not keep the zeros out for good)
+    assert not full(False, False, 10, 100, cap - 1)
+    assert full(False, False, 10, 100, cap)
 
 
 def test_nonzero_into_lists_the_nonzero_coefficients_in_order():

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 from _problems import as_storage, relative_error, sparse_signal_problem
+from numpy.testing import assert_allclose
 from sklearn import linear_model as sk
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, LeaveOneGroupOut
 
 from skreg import AdaptiveLassoCV, ElasticNetCV, Lasso, LassoCV
 
@@ -105,3 +106,36 @@ def test_random_selection_in_cross_validation_is_seeded_by_random_state():
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     np.testing.assert_array_equal(fits[0].mse_path_, fits[1].mse_path_)
     assert not np.array_equal(fits[0].mse_path_, fits[2].mse_path_)
+
+
+@pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+def test_weights_equal_repeated_rows_with_matching_folds(Estimator, storage):
+    # scikit-learn's check_sample_weight_equivalence data: integer weights
+    # (zeros included) in one fold, the repeated rows in the same fold.
+    rng = np.random.RandomState(42)
+    X = rng.rand(15, 30)
+    y = rng.randint(0, 3, size=15).astype(float)
+    weights = rng.randint(0, 5, size=15)
+    others = [np.vstack([X, X]), np.hstack([y, y])]
+    X_weighted = np.vstack([X, others[0]])
+    y_weighted = np.hstack([y, others[1]])
+    X_repeated = np.vstack([X.repeat(weights, axis=0), others[0]])
+    y_repeated = np.hstack([y.repeat(weights), others[1]])
+
+    def folds(n_first):
+        groups = np.repeat([0, 1, 2], [n_first, 15, 15])
+        return list(LeaveOneGroupOut().split(groups, groups=groups))
+
+    settings = dict(tol=1e-12, max_iter=100_000)
+    weighted = Estimator(cv=folds(15), **settings).fit(
+        as_storage(X_weighted, storage),
+        y_weighted,
+        sample_weight=np.hstack([weights, np.ones(30)]),
+    )
+    repeated = Estimator(cv=folds(weights.sum()), **settings).fit(
+        as_storage(X_repeated, storage), y_repeated
+    )
+    assert weighted.alpha_ == pytest.approx(repeated.alpha_, rel=1e-12)
+    assert_allclose(weighted.mse_path_, repeated.mse_path_, rtol=1e-7)
+    assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-7)
