@@ -14,6 +14,7 @@ events, and each feature's correlation with the residual against its penalty.
 
 import argparse
 import csv
+import importlib
 import os
 import sys
 
@@ -69,6 +70,17 @@ def load_data(path, target):
     return np.delete(values, column, axis=1), values[:, column], names, path
 
 
+def _optional(name):
+    """Import an optional dependency of the command line, or say how to get it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise InputError(
+            f"the command line needs {name}; install it with "
+            "pip install 'skreg[cli]' (or pip install -e '.[cli]' in a checkout)."
+        ) from None
+
+
 def standardize(X):
     """Centre and scale to unit variance, so that one alpha treats all alike."""
     scale = X.std(axis=0)
@@ -78,7 +90,7 @@ def standardize(X):
 
 def fit_explained(X, y, names, alpha, adaptive):
     """Fit the explained model; return it and how alpha was chosen."""
-    import pandas as pd
+    pd = _optional("pandas")
 
     from skreg import AdaptiveLasso, AdaptiveLassoCV, Lasso, LassoCV
 
@@ -98,7 +110,7 @@ def fit_explained(X, y, names, alpha, adaptive):
 
 def write_figures(model, out):
     """Write the path and KKT figures as PNG files into ``out``."""
-    import matplotlib
+    matplotlib = _optional("matplotlib")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -140,7 +152,11 @@ def main(argv=None):
         print(f"skreg: {error}", file=sys.stderr)
         return 1
 
-    model, how = fit_explained(standardize(X), y, names, args.alpha, args.adaptive)
+    try:
+        model, how = fit_explained(standardize(X), y, names, args.alpha, args.adaptive)
+    except InputError as error:
+        print(f"skreg: {error}", file=sys.stderr)
+        return 1
     kind = "Adaptive lasso" if args.adaptive else "Lasso"
     print(
         f"{kind} on {source}: {X.shape[0]} samples, {X.shape[1]} features "
@@ -149,7 +165,11 @@ def main(argv=None):
     print(f"alpha = {model.alpha:.6g} ({how}).")
     print()
     print(model.explanation_.report())
-    figures = write_figures(model, args.out)
+    try:
+        figures = write_figures(model, args.out)
+    except InputError as error:
+        print(f"skreg: {error}", file=sys.stderr)
+        return 1
     print()
     print("Figures written: " + ", ".join(os.path.abspath(p) for p in figures))
     return 0

@@ -201,7 +201,10 @@ class AdaptiveLasso(_AdaptiveBase):
     initial_coef_ : ndarray of shape (n_features,)
         Coefficients of the fitted initial estimator.
     n_iter_ : int
-        Passes over the features run by coordinate descent.
+        Passes over the features run by coordinate descent in the adaptive
+        fit; at least 1, the pass that checks the KKT conditions (unlike
+        :class:`Lasso`, which reports 0 from an optimal start, as
+        scikit-learn's does).
     dual_gap_ : float
         Duality gap at the solution.
     n_features_in_ : int
@@ -336,8 +339,8 @@ class AdaptiveLasso(_AdaptiveBase):
         self.weights_ = weights
         self.coef_ = coef[0].astype(X.dtype, copy=False)
         self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
-        self.dual_gap_ = dual_gaps[0]
-        self.n_iter_ = n_iters[0]
+        self.dual_gap_ = dual_gaps[0].astype(X.dtype)
+        self.n_iter_ = max(1, n_iters[0])
         if self.explain:
             self.explanation_ = explain_fit(
                 X,
@@ -481,7 +484,8 @@ class AdaptiveLassoCV(_AdaptiveBase):
     dual_gap_ : float
         Duality gap of the refitted model.
     n_iter_ : int
-        Passes over the features of the refitted model.
+        Passes over the features of the refitted model (at least 1, as in
+        :class:`AdaptiveLasso`).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -660,6 +664,6 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.weights_ = weights[best[0]]
         self.coef_ = coef[0].astype(X.dtype, copy=False)
         self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
-        self.dual_gap_ = dual_gaps[0]
-        self.n_iter_ = n_iters[0]
+        self.dual_gap_ = dual_gaps[0].astype(X.dtype)
+        self.n_iter_ = max(1, n_iters[0])
         return self

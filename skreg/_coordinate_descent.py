@@ -375,6 +375,8 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
             )
         coef = coef.astype(dtype, copy=False)
         intercept = intercept.astype(dtype, copy=False)
+        # float32 X gives float32 results throughout, as in scikit-learn
+        dual_gaps = dual_gaps.astype(dtype, copy=False)
         if y_ndim == 1:
             self.coef_ = coef[0]
             self.intercept_ = intercept[0] if self.fit_intercept else 0.0

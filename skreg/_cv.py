@@ -171,8 +171,13 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         best = np.unravel_index(np.argmin(mean_mse), mean_mse.shape)
         self.l1_ratio_ = float(l1_ratios[best[0]])
         self.alpha_ = float(alphas[best])
-        self.mse_path_ = np.squeeze(np.moveaxis(mse_paths, 2, 1))
-        self.alphas_ = alphas[0] if len(l1_ratios) == 1 else alphas
+        # float32 X gives float32 errors, as in scikit-learn
+        self.mse_path_ = np.squeeze(np.moveaxis(mse_paths, 2, 1)).astype(
+            X.dtype, copy=False
+        )
+        # one grid per l1_ratio when computed; given alphas are one grid
+        computed = isinstance(self.alphas, Integral) and len(l1_ratios) > 1
+        self.alphas_ = alphas if computed else alphas[0]
 
         coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
             X,
@@ -191,7 +196,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         )
         self.coef_ = coef[0].astype(X.dtype, copy=False)
         self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
-        self.dual_gap_ = dual_gaps[0]
+        self.dual_gap_ = dual_gaps[0].astype(X.dtype)
         self.n_iter_ = n_iters[0]
         if not hasattr(self, "l1_ratio"):
             del self.l1_ratio_
@@ -272,7 +277,9 @@ _CV_ATTRIBUTES_DOC = """
             (n_l1_ratio, n_alphas, n_folds)
         Test mean squared error of each fold along the path.
     alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
-        The grid of alphas used.
+        The grid of alphas used: one per ``l1_ratio`` when computed (each
+        from its own ``alpha_max``), the given ``alphas`` in decreasing order
+        otherwise.
     dual_gap_ : float
         Duality gap of the refitted model.
     n_iter_ : int

@@ -106,6 +106,10 @@ class _PathSolver:
             coef_init=coef_init,
             tol=_SOLVER_TOL,
             max_iter=_MAX_EPOCHS,
+            # The bisection tells zero from nonzero by the coefficients: a
+            # warm start within tol still gets its epochs, which settle
+            # coefficients too small for the gap to resolve.
+            check_warm_start=False,
         )
         return coefs
 

@@ -421,6 +421,7 @@ def solve_path(
     selection="cyclic",
     gram=None,
     warn=True,
+    check_warm_start=True,
 ):
     """Weighted elastic net at each alpha, warm-started down the grid.
 
@@ -452,6 +453,9 @@ def solve_path(
         Precomputed ``Z'Z`` and ``Z'y``; switches to the Gram kernel.
     warn : bool
         Whether to raise a ConvergenceWarning for an unconverged alpha.
+    check_warm_start : bool
+        Whether ``coef_init`` is checked before the first epoch, and returned
+        as it is when its gap already meets ``tol`` (as in scikit-learn).
 
     Returns
     -------
@@ -522,7 +526,8 @@ def solve_path(
         stop = min(start + block, alphas.size)
         began = time.perf_counter()
         solve_alphas(
-            *arguments, alphas[start:stop], previous_alpha, *settings,
+            *arguments, alphas[start:stop], previous_alpha,
+            start == 0 and coef_init is not None and check_warm_start, *settings,
             coefs[start:stop], gaps[start:stop], epochs[start:stop],
             n_screened[start:stop],
         )  # fmt: skip
@@ -539,7 +544,6 @@ def solve_path(
                 stacklevel=3,
             )
     dual_gaps = gaps / design.n_samples
-    # With nothing to update (all-zero solution) the KKT check over every
-    # feature was the one pass made; count it, as scikit-learn does.
-    n_iters = np.maximum(epochs, 1).tolist()
-    return coefs.T, dual_gaps, n_iters
+    # 0 where the start was optimal (all zero, or a warm start), as in
+    # scikit-learn, which checks the gap before its first epoch
+    return coefs.T, dual_gaps, epochs.tolist()

@@ -673,7 +673,8 @@ def _build(storage_kind, digest):
     screened features to ``gaps``, ``epochs_run`` and ``screened_run``.
     ``previous_alpha`` is the alpha solved just before the first (0: none),
     whose ratio to it the strong rule needs: a grid solved in several calls
-    gives the same results as in one.
+    gives the same results as in one. With ``check_first``, the incoming
+    ``w`` (a warm start) is checked before the first alpha's first epoch.
 
     ``storage_kind`` (``_DENSE``, ``_SPARSE`` or ``_GRAM``) is a closure
     constant, so numba drops the other storages' branches; ``digest`` is only
@@ -684,7 +685,7 @@ def _build(storage_kind, digest):
 
     @njit(cache=True, nogil=True)
     def solve_alphas(w, Q, X, X_data, X_indices, X_indptr, y, yy, v, means,
-                     column_v, norms2, alphas, previous_alpha, factors,
+                     column_v, norms2, alphas, previous_alpha, check_first, factors,
                      n_samples, l1_ratio, usable, unpenalized, positive,
                      max_iter, tol_dw, gap_tol, random, seed, norms,
                      correlations, slack, snapshot_of, snapshots, n_snapshots,
@@ -724,13 +725,15 @@ def _build(storage_kind, digest):
             n_screened = 0
             epochs = 0
             early_epochs = _EARLY_EPOCHS if 1.0 < strong_ratio < 2.0 else _COLD_EPOCHS
-            budget = early_epochs
+            # A warm start is checked before any epoch: from an optimum, the
+            # solve costs none (as scikit-learn's, which checks the gap first).
+            budget = 0 if step == 0 and check_first else early_epochs
             while True:
                 working_set = np.flatnonzero(in_set)
                 converged = True
                 # whether the kernel's outputs describe this working set at w
                 kernel_outputs_current = False
-                if working_set.shape[0] and epochs < max_iter:
+                if working_set.shape[0] and epochs < max_iter and budget > 0:
                     epochs_left = min(max_iter - epochs, budget)
                     # A gap at the end only when the epochs run out: the final
                     # certificate then needs no extra pass.
@@ -776,6 +779,18 @@ def _build(storage_kind, digest):
                 n_violators = _violators(
                     features, count, correlations, thresholds, positive, in_set, False
                 )
+                if budget == 0 and n_violators == 0 and working_set.shape[0]:
+                    relevant, values, _, RR, Ry = _gap_inputs(
+                        storage_kind == _GRAM, False, *storage, w, Q, R, y, yy, v,
+                        means, working_set, ws_correlations, residual_stats,
+                        features, count, correlations,
+                    )  # fmt: skip
+                    converged = (
+                        kernels.duality_gap(
+                            values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
+                        )
+                        <= gap_tol
+                    )
                 if epochs >= max_iter or (converged and n_violators == 0):
                     break
                 if storage_kind == _GRAM or kernel_outputs_current:

@@ -163,13 +163,36 @@ def test_l1_ratio_zero_is_ridge_and_converges():
     assert relative_error(model.coef_, closed_form) < 1e-6
 
 
-def test_warm_start_continues_from_previous_solution():
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_warm_start_from_the_optimum_costs_no_epoch(storage, precompute):
+    # scikit-learn checks the gap before its first epoch and reports 0
     X, y = sparse_signal_problem()
-    model = Lasso(alpha=0.1, warm_start=True, **TIGHT).fit(X, y)
-    first = model.coef_.copy()
+    X = as_storage(X, storage)
+    model = ElasticNet(alpha=0.1, warm_start=True, precompute=precompute, **TIGHT)
+    first = model.fit(X, y).coef_.copy()
+    assert model.n_iter_ > 2
     model.fit(X, y)
-    assert model.n_iter_ <= 2
-    assert relative_error(model.coef_, first) < 1e-9
+    assert model.n_iter_ == 0
+    np.testing.assert_array_equal(model.coef_, first)
+    # a warm start that is not optimal for the new alpha still gets epochs
+    model.set_params(alpha=0.05).fit(X, y)
+    assert model.n_iter_ > 0
+    reference = ElasticNet(alpha=0.05, **TIGHT).fit(X, y)
+    assert relative_error(model.coef_, reference.coef_) < 1e-6
+
+
+def test_zero_optimal_from_the_start_costs_no_epoch():
+    X, y = sparse_signal_problem()
+    model = Lasso(alpha=1e6).fit(X, y)
+    assert model.n_iter_ == 0 and not model.coef_.any()
+
+
+@pytest.mark.parametrize("Estimator", [Lasso, ElasticNet])
+def test_float32_results_stay_float32(Estimator):
+    X, y = sparse_signal_problem()
+    model = Estimator(alpha=0.1).fit(X.astype(np.float32), y.astype(np.float32))
+    assert model.coef_.dtype == model.dual_gap_.dtype == np.float32
 
 
 def test_random_selection_is_deterministic_and_correct():

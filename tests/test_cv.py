@@ -139,3 +139,20 @@ def test_weights_equal_repeated_rows_with_matching_folds(Estimator, storage):
     assert weighted.alpha_ == pytest.approx(repeated.alpha_, rel=1e-12)
     assert_allclose(weighted.mse_path_, repeated.mse_path_, rtol=1e-7)
     assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-7)
+
+
+def test_given_alphas_are_one_grid_for_every_l1_ratio():
+    X, y = sparse_signal_problem()
+    model = ElasticNetCV(alphas=[0.1, 0.5, 0.01], l1_ratio=[0.5, 0.9], cv=3)
+    model.fit(X, y)
+    np.testing.assert_array_equal(model.alphas_, [0.5, 0.1, 0.01])
+    assert model.mse_path_.shape == (2, 3, 3)
+    computed = ElasticNetCV(alphas=5, l1_ratio=[0.5, 0.9], cv=3).fit(X, y)
+    assert computed.alphas_.shape == (2, 5)
+
+
+def test_float32_cross_validation_gives_float32_results():
+    X, y = sparse_signal_problem()
+    model = LassoCV(cv=3).fit(X.astype(np.float32), y.astype(np.float32))
+    assert model.mse_path_.dtype == model.dual_gap_.dtype == np.float32
+    assert model.coef_.dtype == np.float32

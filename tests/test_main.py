@@ -80,3 +80,16 @@ def test_no_traceback_from_the_command_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("skreg: cannot read")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["pandas", "matplotlib"])
+def test_a_missing_optional_dependency_is_one_line_naming_the_extra(
+    missing, tmp_path, capsys, monkeypatch
+):
+    # `pip install -e .` alone lacks them: the README's command installs .[cli]
+    monkeypatch.setitem(sys.modules, missing, None)
+    status = main(["--alpha", "0.5", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"needs {missing}" in err and "skreg[cli]" in err
+    assert "Traceback" not in err
