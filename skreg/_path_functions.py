@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import (
 )
 
 from ._gram import forms_gram, resolve_gram
+from ._multitask import multitask_path
 from ._path import alpha_grid, make_design, solve_path
 from ._validation import check_penalty_factor
 
@@ -121,10 +122,11 @@ def enet_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data; Fortran-ordered dense or CSC data avoids a copy.
-    y : array-like of shape (n_samples,)
-        Target values. Only one target is supported (scikit-learn's
-        multi-output path is the multi-task L2,1 problem, which skreg does
-        not implement).
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target values. A 2-D ``y`` gives scikit-learn's multi-output path:
+        the multi-task elastic net, whose penalty is the L2 norm of each
+        feature's row of coefficients (a feature enters for every target at
+        once), ``alpha * sum_j pf_j (rho ||W_j|| + (1 - rho)/2 ||W_j||^2)``.
     l1_ratio : float, default=0.5
         Mixing parameter ``rho`` between L1 (1) and L2 (0).
     eps : float, default=1e-3
@@ -151,7 +153,8 @@ def enet_path(
         Kept for compatibility: X is never modified. (On wide dense float64
         X, more features than samples, the KKT checks keep a float32 copy of
         X, half its size, for the duration of the path.)
-    coef_init : array-like of shape (n_features,), default=None
+    coef_init : array-like of shape (n_features,) or (n_targets, n_features), \
+            default=None
         Initial coefficients.
     verbose : bool or int, default=False
         Amount of verbosity.
@@ -175,7 +178,8 @@ def enet_path(
     -------
     alphas : ndarray of shape (n_alphas,)
         The alphas along the path.
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or \
+            (n_targets, n_features, n_alphas)
         Coefficients along the path.
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gaps at the end of the optimization for each alpha.
@@ -216,12 +220,8 @@ def enet_path(
             ensure_all_finite=False,
         )
         y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
-    if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
-        raise ValueError(
-            "y must be 1-D: skreg's path functions fit one target at a time "
-            f"(got y of shape {y.shape})."
-        )
-    y = y.ravel()
+    if y.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D, got y of shape {y.shape}.")
     if y.shape[0] != X.shape[0]:
         raise ValueError(
             f"X has {X.shape[0]} samples but y has {y.shape[0]}; they must match."
@@ -237,6 +237,33 @@ def enet_path(
         X_offset = np.asarray(options["X_offset"], dtype=np.float64)
         if X_scale is not None:
             X_offset = X_offset / np.asarray(X_scale, dtype=np.float64)
+    if y.ndim == 2:
+        # scikit-learn's multi-output path: the multi-task elastic net
+        if positive:
+            raise ValueError(
+                "positive=True is not allowed for multi-output (y.ndim != 1)"
+            )
+        if not isinstance(_alphas, Integral):
+            _alphas = np.sort(np.asarray(_alphas, dtype=np.float64).ravel())[::-1]
+        alphas, coefs, dual_gaps, n_iters = multitask_path(
+            X,
+            y,
+            _alphas,
+            penalty_factor,
+            l1_ratio=l1_ratio,
+            eps=eps,
+            sample_weight=sample_weight,
+            X_offset=X_offset,
+            coef_init=coef_init,
+            tol=options["tol"],
+            max_iter=options["max_iter"],
+            random_state=options["random_state"],
+            selection=options["selection"],
+        )
+        coefs = coefs.astype(X.dtype, copy=False)
+        if return_n_iter:
+            return alphas, coefs, dual_gaps, n_iters
+        return alphas, coefs, dual_gaps
     n_path_alphas = _alphas if isinstance(_alphas, Integral) else np.size(_alphas)
     design = make_design(
         X,
@@ -314,8 +341,9 @@ def lasso_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data (taken as centred: no intercept is fitted).
-    y : array-like of shape (n_samples,)
-        Target values.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target values; 2-D for the multi-task lasso path (see
+        :func:`skreg.enet_path`).
     eps : float, default=1e-3
         Length of the path: ``alpha_min / alpha_max = eps``.
     n_alphas : int, default=100
@@ -331,7 +359,8 @@ def lasso_path(
         Kept for compatibility: X is never modified. (On wide dense float64
         X, more features than samples, the KKT checks keep a float32 copy of
         X, half its size, for the duration of the path.)
-    coef_init : array-like of shape (n_features,), default=None
+    coef_init : array-like of shape (n_features,) or (n_targets, n_features), \
+            default=None
         Initial coefficients.
     verbose : bool or int, default=False
         Amount of verbosity.
@@ -348,7 +377,8 @@ def lasso_path(
     -------
     alphas : ndarray of shape (n_alphas,)
         The alphas along the path.
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or \
+            (n_targets, n_features, n_alphas)
         Coefficients along the path.
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gaps at the end of the optimization for each alpha.

@@ -760,8 +760,10 @@ def _build(storage_kind, digest):
                     epochs += n_epochs
                     converged = evaluated and gap_ws <= gap_tol
                     kernel_outputs_current = evaluated
+                n_outside = 0
                 for j in range(n_features):
                     candidates[j] = usable[j] and not in_set[j] and not screened[j]
+                    n_outside += candidates[j]
                 if storage_kind == _GRAM:
                     count = _gram_violators(
                         Q, positive, candidates, thresholds, correlations, features
@@ -779,18 +781,21 @@ def _build(storage_kind, digest):
                 n_violators = _violators(
                     features, count, correlations, thresholds, positive, in_set, False
                 )
-                if budget == 0 and n_violators == 0 and working_set.shape[0]:
+                if budget == 0 and working_set.shape[0]:
+                    # The warm start's gap, the violators' dual constraints
+                    # included: within tol, w is the answer, violators or not
+                    # (a zero may violate its KKT condition by less than tol).
                     relevant, values, _, RR, Ry = _gap_inputs(
                         storage_kind == _GRAM, False, *storage, w, Q, R, y, yy, v,
                         means, working_set, ws_correlations, residual_stats,
                         features, count, correlations,
                     )  # fmt: skip
-                    converged = (
-                        kernels.duality_gap(
-                            values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
-                        )
-                        <= gap_tol
+                    gap_start = kernels.duality_gap(
+                        values, w, l1, l2, norms2, relevant, positive, RR, Ry, yy
                     )
+                    if gap_start <= gap_tol:
+                        break
+                    converged = False
                 if epochs >= max_iter or (converged and n_violators == 0):
                     break
                 if storage_kind == _GRAM or kernel_outputs_current:
@@ -834,6 +839,8 @@ def _build(storage_kind, digest):
                     # A tol out of the budget's reach then never spends it on
                     # a wrong working set.
                     budget = max(early_epochs, (_CHECK_GROWTH - 1) * epochs)
+                    if n_outside == 0:
+                        budget = max_iter  # nobody left to check: finish
             # The gap of the problem without the screened features: their zeros
             # are proven, so it bounds the suboptimality of w all the same.
             relevant, values, _, RR, Ry = _gap_inputs(

@@ -36,12 +36,14 @@ ESTIMATORS = [
 
 # The check fits 15 distinct rows and 30 features, repeated or weighted, and
 # compares the predictions to rtol=1e-7. Cross-validation there picks an
-# alpha near 1e-4 (the end of the default grid) where the refit needs about
-# 2000 passes (scikit-learn's LassoCV about 5000, and it fails this check
-# too): both fits stop at max_iter=1000, unconverged, and two unconverged
-# fits agree to their duality gap only. tests/test_cv.py shows that the
-# weights are honoured: weights and repeated rows, with matching folds and a
-# converged solve, give the same model.
+# alpha near the end of the default grid (about 1e-4) where the refit needs
+# about 2000 passes (scikit-learn's LassoCV about 5000, and it fails this
+# check too): both fits stop at max_iter=1000, unconverged, and two
+# unconverged fits agree to their duality gap only, or exactly when their
+# trajectories happen to coincide (then the check passes: the mark is not
+# strict). tests/test_cv.py shows that the weights are honoured: weights and
+# repeated rows, with matching folds and a converged solve, give the same
+# model.
 _UNCONVERGED_WEIGHT_CHECK = (
     "the refit at the alpha the check's folds choose does not converge within "
     "max_iter=1000 (nor does scikit-learn's); converged, weights equal "
@@ -50,7 +52,7 @@ _UNCONVERGED_WEIGHT_CHECK = (
 
 
 def expected_failed_checks(estimator):
-    if isinstance(estimator, (LassoCV, ElasticNetCV)) and estimator.alphas == 100:
+    if isinstance(estimator, (LassoCV, ElasticNetCV, AdaptiveLassoCV)):
         return {
             "check_sample_weight_equivalence_on_dense_data": _UNCONVERGED_WEIGHT_CHECK,
             "check_sample_weight_equivalence_on_sparse_data": _UNCONVERGED_WEIGHT_CHECK,

@@ -120,10 +120,11 @@ def test_unknown_solver_parameter_is_rejected():
         lasso_path(X, y, alphas=3, learning_rate=0.1)
 
 
-def test_multi_target_y_is_rejected_with_a_clear_message():
+def test_three_dimensional_y_is_rejected_with_a_clear_message():
+    # (2-D y is the multi-task path: tests/test_multitask.py)
     X, y = _centred_problem()
-    with pytest.raises(ValueError, match="one target"):
-        lasso_path(X, np.column_stack([y, y]), alphas=3)
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        lasso_path(X, y.reshape(-1, 1, 1), alphas=3, check_input=False)
 
 
 def test_path_with_l1_ratio_zero_needs_explicit_alphas():
