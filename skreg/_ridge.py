@@ -63,8 +63,9 @@ def _check_alpha(alpha, n_targets, dtype_name="alpha"):
     alphas = np.asarray(alpha, dtype=np.float64).ravel()
     if alphas.shape[0] not in (1, n_targets):
         raise ValueError(
-            f"{dtype_name} has {alphas.shape[0]} entries but y has {n_targets} "
-            "targets; pass a scalar or one alpha per target."
+            "Number of targets and number of penalties do not correspond: "
+            f"{alphas.shape[0]} != {n_targets} ({dtype_name} must be a scalar "
+            "or have one entry per target)."
         )
     if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError(
@@ -84,7 +85,7 @@ def _fit_ridge(design, Y, alphas, penalty_factor, *, solver, tol, max_iter, posi
             coef, dof = solve_dual(design, Y, alphas, penalty_factor)
         else:
             coef, dof = solve_primal(design, Y, alphas, penalty_factor)
-        return coef, np.ones(n_targets, dtype=np.int32), dof
+        return coef, None, dof
     iterative = {"sparse_cg": solve_cg, "lsqr": solve_lsqr}
     if solver == "lbfgs":
         coef, n_iter = solve_lbfgs(
@@ -200,9 +201,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
     intercept_ : float or ndarray of shape (n_targets,)
         Independent term; 0.0 if ``fit_intercept=False``.
 
-    n_iter_ : ndarray of shape (n_targets,)
-        Iterations per target of the iterative solvers; 1 for the exact
-        solvers (one direct solve). scikit-learn reports None for those.
+    n_iter_ : None or ndarray of shape (n_targets,)
+        Iterations per target of the 'lsqr' and 'lbfgs' solvers; None for the
+        exact solvers and for 'sparse_cg', as in scikit-learn.
 
     solver_ : str
         The skreg solver that ran: 'cholesky', 'svd', 'sparse_cg', 'lsqr' or
@@ -343,7 +344,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         self.coef_ = coef.astype(X.dtype, copy=False)
         if n_targets == 1:
             self.coef_ = self.coef_.ravel()
-        self.n_iter_ = n_iter
+        # as in scikit-learn: the iterations of 'lsqr' and 'lbfgs' (and of
+        # 'sag'/'saga'), None for the direct solvers and 'sparse_cg'
+        self.n_iter_ = None if solver == "sparse_cg" else n_iter
         self.solver_ = solver
         self.dof_ = float(dof[0]) if y.ndim == 1 else dof
         self._set_intercept(X_offset, y_offset, X_scale)

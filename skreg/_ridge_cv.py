@@ -19,8 +19,10 @@ fold.
 """
 
 import numbers
+import warnings
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.linear_model._ridge import _IdentityRegressor
@@ -372,6 +374,17 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         if self.fit_intercept:
             intercept_direction = sqrt_sw / np.linalg.norm(sqrt_sw)
         mode = self.gcv_mode
+        if mode == "svd" and sparse.issparse(X):
+            # scikit-learn's message and category, word for word
+            warnings.warn(
+                "The 'svd' mode is not supported for sparse X, we fallback to "
+                "`gcv_mode='eigen'`. Passing `gcv_mode='svd'` on sparse X will "
+                "raise an error in 1.11, use the default or pass "
+                "`gcv_mode='eigen'` to suppress this warning.",
+                FutureWarning,
+                stacklevel=3,
+            )
+            mode = "eigen"
         loo = _LeaveOneOut(design, Y, penalty_factor, intercept_direction, mode)
 
         per_target = self.alpha_per_target and n_targets > 1
@@ -453,8 +466,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
             self.cv_results_ = cv_results.reshape(shape)
         if original_dtype:
             self.coef_ = self.coef_.astype(original_dtype, copy=False)
-            if not isinstance(self.intercept_, float):
-                self.intercept_ = self.intercept_.astype(original_dtype, copy=False)
+            if self.fit_intercept:
+                # a NumPy scalar (np.float64 passes for a float) or an array
+                self.intercept_ = np.asarray(self.intercept_).astype(original_dtype)[()]
             if self.store_cv_results:
                 self.cv_results_ = self.cv_results_.astype(original_dtype, copy=False)
         return self

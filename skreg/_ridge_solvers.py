@@ -238,15 +238,67 @@ def solve_svd(design, Y, alphas, penalty_factor):
     return coef, dof
 
 
+def _cg(A, b, *, tol, max_iter, M=None):
+    """:func:`scipy.sparse.linalg.cg` from 0; the solution and iterations."""
+    counter = [0]
+
+    def count(_):
+        counter[0] += 1
+
+    x, info = sp_linalg.cg(A, b, rtol=tol, maxiter=max_iter, M=M, callback=count)
+    if info > 0:
+        warnings.warn(
+            f"Ridge solver 'sparse_cg' did not converge in {info} iterations "
+            f"(tol={tol}); increase max_iter or tol.",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
+    return x, max(counter[0], 1)
+
+
+def _solve_cg_dual(design, Y, alphas, penalty_factor, *, tol, max_iter):
+    """Conjugate gradient on the dual system, for wide ``X`` (p > n).
+
+    With ``D = alpha P`` (``P = diag(pf)``, every factor positive),
+    ``b = P^-1 X_c' u`` where ``(X_c P^-1 X_c' + alpha I) u = y_c``: an n x n
+    system, well posed even at ``alpha = 0``, where it gives the least-squares
+    solution of smallest ``P``-norm (scikit-learn's dual CG, with ``P = I``).
+    The primal system is singular there, and CG on it from a preconditioned
+    start does not find that solution.
+    """
+    n_samples, n_features = design.shape
+    op = design.operator()
+    inverse_factors = 1.0 / penalty_factor
+    coef = np.empty((Y.shape[1], n_features))
+    n_iter = np.zeros(Y.shape[1], dtype=np.int32)
+    for k in range(Y.shape[1]):
+        alpha = alphas[k]
+
+        def kernel_matvec(u, alpha=alpha):
+            return op.matvec(inverse_factors * op.rmatvec(u)) + alpha * u
+
+        K = sp_linalg.LinearOperator(
+            (n_samples, n_samples), matvec=kernel_matvec, dtype=np.float64
+        )
+        u, n_iter[k] = _cg(K, Y[:, k], tol=tol, max_iter=max_iter)
+        coef[k] = inverse_factors * op.rmatvec(u)
+    return coef, n_iter
+
+
 def solve_cg(design, Y, alphas, penalty_factor, *, tol, max_iter):
     """Jacobi-preconditioned conjugate gradient on ``(X_c' X_c + D) b = X_c' y``.
 
     Works through matrix-vector products only: a sparse ``X`` is never
-    densified. Stops when ``||residual|| <= tol * ||X_c' y||``.
+    densified. Stops when ``||residual|| <= tol * ||X_c' y||``. For wide ``X``
+    with positive factors, the dual system instead (:func:`_solve_cg_dual`).
 
     Returns ``coef`` (n_targets, n_features) and ``n_iter`` (n_targets,).
     """
-    n_features = design.shape[1]
+    n_samples, n_features = design.shape
+    if n_features > n_samples and np.all(penalty_factor > 0):
+        return _solve_cg_dual(
+            design, Y, alphas, penalty_factor, tol=tol, max_iter=max_iter
+        )
     op = design.operator()
     XtY = design.rmatmat(Y)
     col_norms = design.column_sq_norms()
@@ -268,22 +320,7 @@ def solve_cg(design, Y, alphas, penalty_factor, *, tol, max_iter):
             matvec=lambda v, inv_diag=inv_diag: inv_diag * v,
             dtype=np.float64,
         )
-        counter = [0]
-
-        def count(_, counter=counter):
-            counter[0] += 1
-
-        coef[k], info = sp_linalg.cg(
-            A, XtY[:, k], rtol=tol, maxiter=max_iter, M=M, callback=count
-        )
-        n_iter[k] = max(counter[0], 1)
-        if info > 0:
-            warnings.warn(
-                f"Ridge solver 'sparse_cg' did not converge in {info} iterations "
-                f"(tol={tol}); increase max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
+        coef[k], n_iter[k] = _cg(A, XtY[:, k], tol=tol, max_iter=max_iter, M=M)
     return coef, n_iter
 
 
@@ -352,8 +389,9 @@ def solve_lbfgs(design, Y, alphas, penalty_factor, *, tol, max_iter, positive):
         )
         if not result.success:
             warnings.warn(
-                f"Ridge solver 'lbfgs' did not converge ({result.message}); "
-                f"increase max_iter (now {max_iter}) or tol (now {tol}).",
+                "The lbfgs solver did not converge. Try increasing max_iter "
+                f"or tol. Currently: max_iter={max_iter} and tol={tol} "
+                f"({result.message})",
                 ConvergenceWarning,
                 stacklevel=4,
             )

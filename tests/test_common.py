@@ -51,7 +51,16 @@ _UNCONVERGED_WEIGHT_CHECK = (
 )
 
 
+# scikit-learn's own Ridge fails this check and marks it so: its n_iter_ is
+# None for the direct solvers and 'sparse_cg', and skreg's Ridge keeps that
+# meaning (scikit-learn's test_ridge.py::test_n_iter asserts it), so the
+# default 'cholesky' reports None where the check wants a count >= 1.
+_RIDGE_N_ITER = "n_iter_ is None for the direct solvers, as in scikit-learn's Ridge"
+
+
 def expected_failed_checks(estimator):
+    if isinstance(estimator, Ridge):
+        return {"check_non_transformer_estimators_n_iter": _RIDGE_N_ITER}
     if isinstance(estimator, (LassoCV, ElasticNetCV, AdaptiveLassoCV)):
         return {
             "check_sample_weight_equivalence_on_dense_data": _UNCONVERGED_WEIGHT_CHECK,
