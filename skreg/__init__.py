@@ -4,6 +4,11 @@ Every estimator solves one weighted elastic-net problem with a per-coefficient
 penalty (``penalty_factor``) on a numba coordinate-descent core.
 """
 
+from ._numba_cache import ensure_cache_location
+
+# before any kernel is defined: numba refuses cache=True without a location
+ensure_cache_location()
+
 from ._adaptive import AdaptiveLasso, AdaptiveLassoCV
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV

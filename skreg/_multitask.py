@@ -119,9 +119,8 @@ def multitask_path(
                 "appropriate `alphas=` argument."
             )
         top = multitask_alpha_max(design, Y_design, penalty_factor, l1_ratio)
-        resolution = np.finfo(np.float64).resolution
-        if top <= resolution:
-            alphas = np.full(alphas, resolution)
+        if not top > 0:  # as alpha_grid
+            alphas = np.full(alphas, np.finfo(np.float64).resolution)
         else:
             alphas = np.geomspace(top, top * eps, num=alphas)
     alphas = np.asarray(alphas, dtype=np.float64)

@@ -339,8 +339,12 @@ def alpha_grid(
 ):
     """Geometric grid from ``alpha_max`` down to ``eps * alpha_max``.
 
-    Mirrors scikit-learn's ``_alpha_grid`` (including its fallback when
-    ``alpha_max`` is below float resolution), with penalty factors.
+    Mirrors scikit-learn's ``_alpha_grid``, with penalty factors. Where
+    ``alpha_max`` is 0 (nothing to fit) the grid is scikit-learn's fallback,
+    every alpha at float resolution; a small positive ``alpha_max`` (a target
+    of 1e-12, or factors of 1e16) keeps its grid, unlike scikit-learn's,
+    which takes every ``alpha_max`` below 2.2e-16 for 0: the grid scales
+    with ``y`` and with ``1 / penalty_factor``, and so do the fits.
     """
     if l1_ratio == 0:
         raise ValueError(
@@ -349,9 +353,8 @@ def alpha_grid(
             "appropriate `alphas=` argument."
         )
     top = alpha_max(design, penalty_factor, l1_ratio, positive)
-    resolution = np.finfo(np.float64).resolution
-    if top <= resolution:
-        return np.full(n_alphas, resolution)
+    if not top > 0:
+        return np.full(n_alphas, np.finfo(np.float64).resolution)
     return np.geomspace(top, top * eps, num=n_alphas)
 
 
