@@ -19,15 +19,12 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import (
-    _check_sample_weight,
-)
 
-from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
+from ._coordinate_descent import fit_weighted_enet
 from ._explain_cd import explain_fit
 from ._gram import forms_gram, resolve_gram
 from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_alphas, validate_single_target
+from ._validation import check_alphas, check_sample_weight, validate_single_target
 
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
 
@@ -114,11 +111,7 @@ def _raw_weight(sample_weight, X):
     Rescaling would change a ridge's effective penalty, so the initial
     estimator sees the weights exactly as given (after validation).
     """
-    if sample_weight is None:
-        return None
-    return _check_sample_weight(
-        sample_weight, X, dtype=np.float64, ensure_non_negative=True
-    )
+    return check_sample_weight(sample_weight, X, rescale=False)
 
 
 class _AdaptiveBase(RegressorMixin, LinearModel):
@@ -307,7 +300,7 @@ class AdaptiveLasso(_AdaptiveBase):
             Fitted estimator.
         """
         X, y = validate_single_target(self, X, y, order="F")
-        validated_weight = validate_sample_weight(sample_weight, X)
+        validated_weight = check_sample_weight(sample_weight, X, rescale=True)
         initial_coef = fit_initial_coef(
             self.initial_estimator,
             X,
@@ -594,7 +587,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         X, y = validate_single_target(self, X, y, order="F")
         gammas = self._check_gammas()
         raw_weight = _raw_weight(sample_weight, X)
-        sample_weight = validate_sample_weight(sample_weight, X)
+        sample_weight = check_sample_weight(sample_weight, X, rescale=True)
         initial_coef = fit_initial_coef(
             self.initial_estimator, X, y, raw_weight, self.fit_intercept
         )

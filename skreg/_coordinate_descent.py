@@ -1,6 +1,5 @@
 """ElasticNet and Lasso: scikit-learn's estimators with a per-coefficient penalty."""
 
-import numbers
 import warnings
 from numbers import Integral, Real
 
@@ -10,33 +9,16 @@ from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    validate_data,
-)
+from sklearn.utils.validation import validate_data
 
 from ._explain_cd import explain_fit
 from ._gram import forms_gram, resolve_gram
 from ._path import make_design, solve_path
-from ._validation import check_penalty_factor
-
-
-def validate_sample_weight(sample_weight, X):
-    """Check ``sample_weight`` and rescale it to sum to ``n_samples``.
-
-    The objective is invariant to a common rescaling of the weights; summing
-    to ``n_samples`` makes ``alpha`` mean what it means without weights (the
-    convention of scikit-learn's ElasticNet). A scalar means no weights.
-    """
-    if sample_weight is None or isinstance(sample_weight, numbers.Number):
-        return None
-    sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=np.float64, ensure_non_negative=True
-    )
-    total = sample_weight.sum()
-    if not total > 0:
-        raise ValueError("sample_weight must have a positive sum.")
-    return sample_weight * (X.shape[0] / total)
+from ._validation import (
+    check_float_input,
+    check_penalty_factor,
+    check_sample_weight,
+)
 
 
 def fit_weighted_enet(
@@ -319,7 +301,9 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
             # validate_data has checked y (numeric, finite, right length):
             # only the cast to X's dtype is left, without a second check.
             y = np.asarray(y, dtype=X.dtype)
-        sample_weight = validate_sample_weight(sample_weight, X)
+        else:
+            check_float_input(X, y)
+        sample_weight = check_sample_weight(sample_weight, X, rescale=True)
         penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
 
         n_targets = 1 if y.ndim == 1 else y.shape[1]

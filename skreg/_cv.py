@@ -18,10 +18,15 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._coordinate_descent import fit_weighted_enet, validate_sample_weight
+from ._coordinate_descent import fit_weighted_enet
 from ._gram import forms_gram, resolve_gram
 from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_alphas, check_penalty_factor, validate_single_target
+from ._validation import (
+    check_alphas,
+    check_penalty_factor,
+    check_sample_weight,
+    validate_single_target,
+)
 
 
 def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
@@ -113,7 +118,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         _raise_for_params(params, self, "fit")
         # X's finiteness is checked during the one pass that prepares the design.
         X, y = validate_single_target(self, X, y, ensure_all_finite=False)
-        sample_weight = validate_sample_weight(sample_weight, X)
+        sample_weight = check_sample_weight(sample_weight, X, rescale=True)
         penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         l1_ratios = self._l1_ratios()
 

@@ -22,7 +22,6 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils.validation import (
-    _check_sample_weight,
     _get_feature_names,
     check_array,
     check_consistent_length,
@@ -30,7 +29,7 @@ from sklearn.utils.validation import (
 )
 
 from ._homotopy import CentredDesign, lasso_homotopy
-from ._validation import check_penalty_factor
+from ._validation import check_penalty_factor, check_sample_weight
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
 _METHODS = ("homotopy", COORDINATE_DESCENT_METHOD)
@@ -662,9 +661,9 @@ def _validate_data(X, y, sample_weight, penalty_factor, feature_names):
     X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
     y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
     check_consistent_length(X, y)
-    sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=np.float64, ensure_non_negative=True
-    )
+    sample_weight = check_sample_weight(sample_weight, X, rescale=False)
+    if sample_weight is None:
+        sample_weight = np.ones(X.shape[0])
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
     if feature_names is not None:
         feature_names = np.asarray(feature_names, dtype=object)

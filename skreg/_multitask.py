@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 
 from ._multitask_kernels import multitask_enet_cd
 from ._path import _finite_factors, make_design
+from ._validation import check_coef_init
 
 
 def _centred_columns(design, features):
@@ -127,13 +128,7 @@ def multitask_path(
 
     W = np.zeros((n_features, n_targets))
     if coef_init is not None:
-        coef_init = np.asarray(coef_init, dtype=np.float64)
-        if coef_init.shape != (n_targets, n_features):
-            raise ValueError(
-                f"coef_init must have shape ({n_targets}, {n_features}) for a "
-                f"y with {n_targets} targets, got {coef_init.shape}."
-            )
-        W[:] = coef_init.T
+        W[:] = check_coef_init(coef_init, (n_targets, n_features)).T
     usable = np.isfinite(penalty_factor) & (design.norms2 > 0)
     W[~usable] = 0.0
     R = Y_design.copy(order="F")

@@ -241,6 +241,19 @@ def make_design(
         # A NaN or inf in X shows in its column sums; name it as scikit-learn
         # does (the estimators skip their own finiteness pass over X).
         assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
+        # Finite X whose sums overflow: no gap could be trusted.
+        overflowing = np.flatnonzero(~np.isfinite(squares) | ~np.isfinite(column_v))
+        raise ValueError(
+            "X has columns whose sum of squares overflows float64 (columns "
+            f"{overflowing[:10].tolist()}); rescale X, e.g. with "
+            "sklearn.preprocessing.StandardScaler."
+        )
+    with np.errstate(over="ignore"):
+        y_overflows = not np.isfinite(y_design @ y_design)
+    if y_overflows:
+        raise ValueError(
+            "y is too large: its sum of squares overflows float64; rescale y."
+        )
     # Statistics are accumulated in float64 even for float32 X, so that the
     # implicit centring is exact to double precision.
     means = column_v / n_total if fit_intercept else np.zeros(n_features)
@@ -537,7 +550,8 @@ def solve_path(
         block = _next_block(stop - start, time.perf_counter() - began)
         start, previous_alpha = stop, alphas[stop - 1]
     if warn:
-        for gap in gaps[gaps > gap_tol]:
+        # a NaN gap is no certificate either
+        for gap in gaps[~(gaps <= gap_tol)]:
             warnings.warn(
                 "Objective did not converge. You might want to increase the "
                 f"number of iterations (max_iter={max_iter}). Duality gap: "

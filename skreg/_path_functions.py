@@ -17,7 +17,12 @@ from sklearn.utils._param_validation import (
 from ._gram import forms_gram, resolve_gram
 from ._multitask import multitask_path
 from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_penalty_factor
+from ._validation import (
+    check_coef_init,
+    check_float_input,
+    check_penalty_factor,
+    check_sample_weight,
+)
 
 _PATH_CONSTRAINTS = {
     "X": ["array-like", "sparse matrix"],
@@ -220,6 +225,8 @@ def enet_path(
             ensure_all_finite=False,
         )
         y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
+    else:
+        check_float_input(X, y)
     if y.ndim > 2:
         raise ValueError(f"y must be 1-D or 2-D, got y of shape {y.shape}.")
     if y.shape[0] != X.shape[0]:
@@ -228,9 +235,8 @@ def enet_path(
         )
     n_features = X.shape[1]
     penalty_factor = check_penalty_factor(penalty_factor, n_features)
-    sample_weight = options["sample_weight"]
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    # as the estimators' (the objective divides by the weights' sum)
+    sample_weight = check_sample_weight(options["sample_weight"], X, rescale=True)
     X_offset = None
     if sparse.issparse(X) and options["X_offset"] is not None:
         X_scale = options["X_scale"]
@@ -282,11 +288,7 @@ def enet_path(
             alphas = np.sort(alphas)[::-1]
 
     if coef_init is not None:
-        coef_init = np.asarray(coef_init, dtype=np.float64).ravel()
-        if coef_init.shape[0] != n_features:
-            raise ValueError(
-                f"coef_init must have shape ({n_features},), got {coef_init.shape}."
-            )
+        coef_init = check_coef_init(coef_init, (n_features,))
     gram = resolve_gram(design, precompute, Xy, n_alphas=alphas.size)
     coefs, dual_gaps, n_iters = solve_path(
         design,

@@ -15,7 +15,7 @@ from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import validate_data
 
 from ._ridge_design import centre_data
 from ._ridge_solvers import (
@@ -27,7 +27,7 @@ from ._ridge_solvers import (
     solve_primal,
     solve_svd,
 )
-from ._validation import check_penalty_factor
+from ._validation import check_penalty_factor, check_sample_weight
 
 _SKLEARN_SOLVERS = {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga"}
 
@@ -315,10 +315,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         penalty_factor = check_penalty_factor(
             self.penalty_factor, X.shape[1], allow_inf=False
         )
+        sample_weight = check_sample_weight(sample_weight, X, rescale=False)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = sample_weight.astype(X.dtype, copy=False)
         solver = _resolve_solver(
             self.solver,
             positive=self.positive,

@@ -38,12 +38,12 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import validate_data
 
 from ._ridge import Ridge
 from ._ridge_design import centre_data
 from ._ridge_solvers import _split_penalized, _unpenalized_coef
-from ._validation import check_penalty_factor
+from ._validation import check_penalty_factor, check_sample_weight
 
 
 class _LeaveOneOut:
@@ -358,10 +358,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         penalty_factor = check_penalty_factor(
             self.penalty_factor, X.shape[1], allow_inf=False
         )
+        sample_weight = check_sample_weight(sample_weight, X, rescale=False)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = sample_weight.astype(X.dtype, copy=False)
         unscaled_y = y
         design, Y, X_offset, y_offset, X_scale, sqrt_sw = centre_data(
             X, y, sample_weight, fit_intercept=self.fit_intercept, copy=True

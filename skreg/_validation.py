@@ -2,7 +2,8 @@
 
 scikit-learn's own validation (``validate_data``, ``_check_sample_weight``,
 ``_parameter_constraints``) does the generic work; this module only adds what is
-specific to skreg: the per-coefficient ``penalty_factor``.
+specific to skreg: the per-coefficient ``penalty_factor``, sample weights on
+skreg's scales, warm starts.
 """
 
 import numbers
@@ -10,7 +11,85 @@ from numbers import Real
 
 import numpy as np
 from sklearn.utils import check_scalar, column_or_1d
-from sklearn.utils.validation import check_consistent_length, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    validate_data,
+)
+
+
+def check_sample_weight(sample_weight, X, *, rescale):
+    """Validate ``sample_weight`` for ``X``; return float64 weights or None.
+
+    Parameters
+    ----------
+    sample_weight : float, array-like of shape (n_samples,) or None
+        Non-negative, finite weights with a positive sum; a scalar gives
+        every sample that weight.
+    X : array-like of shape (n_samples, n_features)
+        The data the weights go with.
+    rescale : bool
+        Rescale the weights to sum to ``n_samples`` (the coordinate-descent
+        estimators' objective is invariant to a common factor, and this makes
+        ``alpha`` mean what it means without weights); a scalar is then
+        returned as None, no weights. Without ``rescale`` (ridge, whose
+        penalty is not divided by the weights' sum), they are kept as given.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,) or None
+
+    Raises
+    ------
+    ValueError
+        For a NaN, infinite or negative weight, a zero sum, or a wrong length.
+    """
+    if sample_weight is None:
+        return None
+    scalar = isinstance(sample_weight, numbers.Number)
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    if not np.isfinite(sample_weight).all():
+        raise ValueError("sample_weight must be finite (no NaN or inf).")
+    total = sample_weight.sum()
+    if not total > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    if not rescale:
+        return sample_weight
+    if scalar:
+        return None
+    return sample_weight * (X.shape[0] / total)
+
+
+def check_coef_init(coef_init, shape):
+    """Validate a warm start: an array of ``shape`` with finite entries."""
+    coef_init = np.array(coef_init, dtype=np.float64)
+    if coef_init.size == int(np.prod(shape)) and len(shape) == 1:
+        coef_init = coef_init.ravel()
+    if coef_init.shape != tuple(shape):
+        raise ValueError(
+            f"coef_init must have shape {tuple(shape)}, got {coef_init.shape}."
+        )
+    if not np.isfinite(coef_init).all():
+        raise ValueError("coef_init must be finite (no NaN or inf).")
+    return coef_init
+
+
+def check_float_input(X, y):
+    """With ``check_input=False``: the float arrays the solvers need, or an error.
+
+    Only the dtype is checked (no pass over the data): anything else would
+    silently give a wrong answer, such as integer coefficients.
+    """
+    for name, array in (("X", X), ("y", y)):
+        dtype = getattr(array, "dtype", None)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(
+                f"check_input=False needs {name} as a float32 or float64 array; "
+                f"got {dtype if dtype is not None else type(array).__name__}. "
+                "Pass check_input=True to convert it."
+            )
 
 
 def check_penalty_factor(penalty_factor, n_features, *, allow_inf=True):

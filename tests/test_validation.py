@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 from _problems import as_storage, sparse_signal_problem
 
-from skreg import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path, lasso_path
+from skreg import (
+    ElasticNet,
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    Ridge,
+    RidgeCV,
+    enet_path,
+    lasso_path,
+)
 
 ESTIMATORS = [Lasso, ElasticNet, LassoCV, ElasticNetCV]
 
@@ -135,3 +144,62 @@ def test_non_finite_x_is_rejected_by_the_path_functions(storage, bad):
     for path in (lasso_path, enet_path):
         with pytest.raises(ValueError, match=message):
             path(X, y, alphas=3)
+
+
+# --- found by fuzzing: each a clear error naming the input -------------------
+
+
+@pytest.mark.parametrize("path", [lasso_path, enet_path])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (np.r_[np.nan, np.ones(19)], "NaN"),
+        (np.r_[np.inf, np.ones(19)], "infinity"),
+        (np.r_[-1.0, np.ones(19)], "Negative values"),
+        (np.zeros(20), "non-zero"),
+        (np.ones(5), r"sample_weight.shape == \(5,\)"),
+    ],
+)
+def test_path_functions_validate_sample_weight(path, weights, message):
+    X, y = sparse_signal_problem(n_samples=20, n_features=6)
+    with pytest.raises(ValueError, match=message):
+        path(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("Estimator", [Lasso, ElasticNet, Ridge, RidgeCV, LassoCV])
+@pytest.mark.parametrize("weight", [np.nan, np.inf, -1.0, 0.0])
+def test_a_bad_scalar_sample_weight_is_rejected(Estimator, weight):
+    X, y = sparse_signal_problem(n_samples=20, n_features=6)
+    with pytest.raises(ValueError, match="(?i)sample.weight"):
+        Estimator().fit(X, y, sample_weight=weight)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_coef_init_is_rejected(bad):
+    X, y = sparse_signal_problem(n_samples=20, n_features=6)
+    with pytest.raises(ValueError, match="coef_init must be finite"):
+        lasso_path(X, y, coef_init=np.r_[bad, np.zeros(5)])
+    with pytest.raises(ValueError, match="coef_init must be finite"):
+        lasso_path(X, np.c_[y, y], coef_init=np.full((2, 6), bad))
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+def test_columns_whose_squares_overflow_are_an_error_not_a_zero_model(storage):
+    # used to give coef_ = 0 with dual_gap_ = 0.0 and RuntimeWarnings
+    X, y = sparse_signal_problem(n_samples=20, n_features=6)
+    X = as_storage(X * 1e160, storage)
+    with pytest.raises(ValueError, match="overflows float64"):
+        Lasso(alpha=0.1).fit(X, y)
+    with pytest.raises(ValueError, match="y is too large"):
+        Lasso(alpha=0.1).fit(X / 1e160, y * 1e160)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, object])
+def test_check_input_false_with_integer_x_is_an_error(dtype):
+    # used to return int64 zeros
+    X, y = sparse_signal_problem(n_samples=20, n_features=6)
+    X = np.asfortranarray((10 * X).astype(dtype))
+    with pytest.raises(ValueError, match="check_input=False needs X as a float"):
+        Lasso(alpha=0.01).fit(X, y, check_input=False)
+    with pytest.raises(ValueError, match="check_input=False needs X as a float"):
+        lasso_path(X, y, check_input=False)
