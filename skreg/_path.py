@@ -244,8 +244,10 @@ def make_design(
         # Finite X whose sums overflow: no gap could be trusted.
         overflowing = np.flatnonzero(~np.isfinite(squares) | ~np.isfinite(column_v))
         raise ValueError(
-            "X has columns whose sum of squares overflows float64 (columns "
-            f"{overflowing[:10].tolist()}); rescale X, e.g. with "
+            # scikit-learn's words first, for code that matches them
+            "Coordinate descent iterations resulted in non-finite parameter "
+            "values: X has columns whose sum of squares overflows float64 "
+            f"(columns {overflowing[:10].tolist()}); rescale X, e.g. with "
             "sklearn.preprocessing.StandardScaler."
         )
     with np.errstate(over="ignore"):
