@@ -221,10 +221,10 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         ``min(n_samples, n_features) <= 2000`` and report NaN otherwise.
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during fit.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`, when X has string column
+        Names of features seen during fit, when X has string column
         names.
 
     See Also

@@ -223,10 +223,10 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         (intercept not counted: add 1 when ``fit_intercept=True``).
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during fit.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`, when X has string column
+        Names of features seen during fit, when X has string column
         names.
 
     See Also
