@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._multitask_kernels import multitask_enet_cd
-from ._path import _finite_factors, make_design
+from ._path import _finite_factors, check_grid_l1_ratio, grid_below, make_design
 from ._validation import check_coef_init
 
 
@@ -113,17 +113,9 @@ def multitask_path(
     Y_design = np.asfortranarray(Y * design.v[:, np.newaxis])
     n_features = design.n_features
     if isinstance(alphas, (int, np.integer)):
-        if l1_ratio == 0:
-            raise ValueError(
-                "Automatic alpha grid generation is not supported for l1_ratio=0. "
-                "Please supply a grid by providing your estimator with the "
-                "appropriate `alphas=` argument."
-            )
+        check_grid_l1_ratio(l1_ratio)
         top = multitask_alpha_max(design, Y_design, penalty_factor, l1_ratio)
-        if not top > 0:  # as alpha_grid
-            alphas = np.full(alphas, np.finfo(np.float64).resolution)
-        else:
-            alphas = np.geomspace(top, top * eps, num=alphas)
+        alphas = grid_below(top, eps, alphas)
     alphas = np.asarray(alphas, dtype=np.float64)
 
     W = np.zeros((n_features, n_targets))

@@ -361,13 +361,23 @@ def alpha_grid(
     which takes every ``alpha_max`` below 2.2e-16 for 0: the grid scales
     with ``y`` and with ``1 / penalty_factor``, and so do the fits.
     """
+    check_grid_l1_ratio(l1_ratio)
+    top = alpha_max(design, penalty_factor, l1_ratio, positive)
+    return grid_below(top, eps, n_alphas)
+
+
+def check_grid_l1_ratio(l1_ratio):
+    """An automatic grid needs an L1 part (scikit-learn's error otherwise)."""
     if l1_ratio == 0:
         raise ValueError(
             "Automatic alpha grid generation is not supported for l1_ratio=0. "
             "Please supply a grid by providing your estimator with the "
             "appropriate `alphas=` argument."
         )
-    top = alpha_max(design, penalty_factor, l1_ratio, positive)
+
+
+def grid_below(top, eps, n_alphas):
+    """``n_alphas`` geometric from ``top`` to ``eps * top`` (see alpha_grid)."""
     if not top > 0:
         return np.full(n_alphas, np.finfo(np.float64).resolution)
     return np.geomspace(top, top * eps, num=n_alphas)
