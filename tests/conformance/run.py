@@ -136,7 +136,9 @@ def run_tests(folder, pytest_args):
     outcomes_file = folder / "outcomes.jsonl"
     environment = dict(os.environ, SKREG_OUTCOMES=str(outcomes_file))
     environment.setdefault("MPLBACKEND", "Agg")
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *pytest_args]
+    # outcomes are read from the log; tracebacks only when asked (--tb=short)
+    quiet = ["-q", "--tb=no", "-p", "no:warnings", "-p", "no:randomly"]
+    command = [sys.executable, "-m", "pytest", *quiet, *pytest_args]
     subprocess.run(command, cwd=folder, env=environment, check=False)
     outcomes = {}
     if outcomes_file.exists():
