@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lars_path
 
-from skreg._homotopy import CentredDesign, lasso_homotopy
+from skreg._path.homotopy import CentredDesign, lasso_homotopy
 
 
 def make_problem(n_samples=200, n_features=1000, n_true=20, seed=0):

@@ -9,12 +9,12 @@ from ._numba_cache import ensure_cache_location
 # before any kernel is defined: numba refuses cache=True without a location
 ensure_cache_location()
 
-from ._adaptive import AdaptiveLasso, AdaptiveLassoCV
-from ._coordinate_descent import ElasticNet, Lasso
-from ._cv import ElasticNetCV, LassoCV
-from ._explain import PathExplanation, explain_lasso_path
-from ._path_functions import enet_path, lasso_path
-from ._ridge_cv import Ridge, RidgeCV
+from ._estimators.adaptive import AdaptiveLasso, AdaptiveLassoCV
+from ._estimators.cv import ElasticNetCV, LassoCV
+from ._estimators.elastic_net import ElasticNet, Lasso
+from ._estimators.path_functions import enet_path, lasso_path
+from ._estimators.ridge_cv import Ridge, RidgeCV
+from ._explain.explanation import PathExplanation, explain_lasso_path
 
 __version__ = "0.1.0.dev0"
 

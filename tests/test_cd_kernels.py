@@ -5,8 +5,8 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from skreg import _cd_kernels as kernels
-from skreg._path import make_design
+from skreg._kernels import coordinate_descent as kernels
+from skreg._path.driver import make_design
 
 
 def test_next_gap_epoch_without_history_is_the_next_epoch():

@@ -11,7 +11,7 @@ from scipy import sparse
 from sklearn.datasets import load_diabetes
 
 from skreg import PathExplanation, explain_lasso_path
-from skreg._explain import COORDINATE_DESCENT_METHOD, PathEvent
+from skreg._explain.explanation import COORDINATE_DESCENT_METHOD, PathEvent
 
 
 @pytest.fixture(scope="module")

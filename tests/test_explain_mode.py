@@ -6,7 +6,7 @@ from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes
 
 from skreg import AdaptiveLasso, ElasticNet, Lasso
-from skreg._explain import COORDINATE_DESCENT_METHOD
+from skreg._explain.explanation import COORDINATE_DESCENT_METHOD
 
 DIABETES_ORDER = [
     ("bmi", "enter"),

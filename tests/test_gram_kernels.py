@@ -6,8 +6,8 @@ from _problems import relative_error, sparse_signal_problem
 from sklearn import linear_model as sk
 
 from skreg import ElasticNet
-from skreg._gram_kernels import gram_statistics_dense
-from skreg._path import make_design
+from skreg._kernels.gram import gram_statistics_dense
+from skreg._path.driver import make_design
 
 TIGHT = {"tol": 1e-12, "max_iter": 100_000}
 
@@ -99,11 +99,12 @@ def test_gram_mode_fit_agrees_with_scikit_learn(fit_intercept, weighted, dtype):
 
 
 def test_wide_designs_form_the_gram_matrix_with_blas(monkeypatch):
-    from skreg import _gram_kernels
 
     X, y = sparse_signal_problem(n_samples=200, n_features=9)
     X = np.asfortranarray(X)
     kernel = make_design(X, y, fit_intercept=True, form_gram=True)
+    from skreg._kernels import gram as _gram_kernels
+
     monkeypatch.setattr(_gram_kernels, "MAX_FEATURES", 8)
     blas = make_design(X, y, fit_intercept=True, form_gram=True)
     assert relative_error(blas.XtX, kernel.XtX) < 1e-14

@@ -12,7 +12,7 @@ from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, lars_path
 
-from skreg._homotopy import CentredDesign, lasso_homotopy
+from skreg._path.homotopy import CentredDesign, lasso_homotopy
 
 DIABETES_EVENTS = [
     ("bmi", "enter"),

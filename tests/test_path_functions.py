@@ -134,8 +134,8 @@ def test_path_with_l1_ratio_zero_needs_explicit_alphas():
 
 
 def test_auto_precompute_forms_the_gram_matrix_only_where_it_pays(monkeypatch):
-    from skreg import _gram
-    from skreg._path import Design
+    from skreg._path import gram as _gram
+    from skreg._path.driver import Design
 
     assert _gram.gram_pays(1000, 40, n_alphas=100)
     assert not _gram.gram_pays(1000, 40, n_alphas=1)  # one fit: direct
@@ -197,11 +197,12 @@ def test_a_grid_solved_one_alpha_per_call_gives_the_same_path(monkeypatch, stora
     # A long path is solved in blocks of alphas (Python sees Ctrl-C only
     # between compiled calls); the strong rule of a block's first alpha reads
     # the alpha before it, so the blocks change nothing.
-    from skreg import _path
 
     X, y = _centred_problem()
     precompute = storage == "gram"
     X = as_storage(X, "dense" if precompute else storage)
+
+    from skreg._path import driver as _path
 
     def path():
         return lasso_path(
@@ -227,7 +228,7 @@ def test_a_grid_solved_one_alpha_per_call_gives_the_same_path(monkeypatch, stora
 
 
 def test_blocks_grow_while_calls_are_short_and_shrink_when_long():
-    from skreg._path import _BLOCK_GROWTH, _BLOCK_SECONDS, _next_block
+    from skreg._path.driver import _BLOCK_GROWTH, _BLOCK_SECONDS, _next_block
 
     assert _next_block(3, 0.0) == 3 * _BLOCK_GROWTH
     assert _next_block(3, _BLOCK_SECONDS / 100) == 3 * _BLOCK_GROWTH

@@ -355,7 +355,6 @@ def test_ridge_large_sparse_uses_cg_without_densifying(monkeypatch):
     """Sparse X with both sides > 2000: 'auto' is CG on matrix-vector products."""
     from scipy.sparse.linalg import spsolve
 
-    from skreg import _ridge_design
 
     X = sp.random(2600, 2100, density=0.002, format="csr", random_state=0)
     rng = np.random.RandomState(0)
@@ -366,6 +365,8 @@ def test_ridge_large_sparse_uses_cg_without_densifying(monkeypatch):
 
     def refuse(*args, **kwargs):
         raise AssertionError("the iterative solver formed a dense matrix")
+
+    from skreg._path import ridge_design as _ridge_design
 
     for method in ["toarray", "gram", "kernel"]:
         monkeypatch.setattr(_ridge_design.CentredDesign, method, refuse)

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from sklearn import linear_model
 
 from skreg import Ridge, RidgeCV
-from skreg._ridge_design import CentredDesign, RawDenseDesign, centre_data
+from skreg._path.ridge_design import CentredDesign, RawDenseDesign, centre_data
 
 ALPHAS = np.logspace(-3, 3, 13)
 

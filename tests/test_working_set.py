@@ -7,8 +7,8 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from skreg import _working_set as ws
-from skreg._path import make_design
+from skreg._kernels import working_set as ws
+from skreg._path.driver import make_design
 
 
 def _storage(design):
@@ -162,7 +162,8 @@ def test_entry_points_are_keyed_by_the_kernels_digest():
     # numba's cache key of a closure includes its closure variables: the
     # digest of _cd_kernels must be one of them, and nothing that varies
     # between processes (a captured function would be pickled differently).
-    from skreg import _cd_kernels
+
+    from skreg._kernels import coordinate_descent as _cd_kernels
 
     for entry in (ws.solve_alphas_dense, ws.solve_alphas_sparse, ws.solve_alphas_gram):
         cells = [cell.cell_contents for cell in entry.py_func.__closure__]
@@ -219,7 +220,7 @@ def test_gap_safe_screening_only_removes_zeros_of_the_optimum(positive, l1_ratio
     # From points ever closer to the optimum, with exact pulls and with loose
     # upper bounds: every feature screened is zero at the optimum, and at the
     # optimum itself every zero clear of its threshold is screened.
-    from skreg import _cd_kernels as kernels
+    from skreg._kernels import coordinate_descent as kernels
 
     rng = np.random.RandomState(4)
     n, p = 80, 150
@@ -273,7 +274,8 @@ def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypat
     # must still bound the suboptimality against a far tighter solve.
     from sklearn.linear_model import lasso_path as sklearn_lasso_path
 
-    from skreg import _path, lasso_path
+    from skreg import lasso_path
+    from skreg._path import driver as _path
 
     screened = []
     entry = ws.solve_alphas_dense
@@ -322,7 +324,8 @@ def test_path_on_the_float32_shadow_matches_scikit_learn(monkeypatch, positive):
     # and every gap must still certify its alpha.
     from sklearn.linear_model import enet_path as sklearn_enet_path
 
-    from skreg import _path, enet_path
+    from skreg import enet_path
+    from skreg._path import driver as _path
 
     rng = np.random.RandomState(11)
     n = 100

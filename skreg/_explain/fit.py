@@ -10,8 +10,8 @@ precision of ``rtol``, with the KKT numbers measured at the located alpha.
 
 import numpy as np
 
-from ._explain import COORDINATE_DESCENT_METHOD, PathExplanation, explain_lasso_path
-from ._path import alpha_max, make_design, solve_path
+from .._path.driver import alpha_max, make_design, solve_path
+from .explanation import COORDINATE_DESCENT_METHOD, PathExplanation, explain_lasso_path
 
 _GRID_POINTS = 100
 _BISECTION_RTOL = 1e-6

@@ -20,11 +20,11 @@ from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._coordinate_descent import fit_weighted_enet
-from ._explain_cd import explain_fit
-from ._gram import forms_gram, resolve_gram
-from ._path import alpha_grid, make_design, solve_path
-from ._validation import check_alphas, check_sample_weight, validate_single_target
+from .._explain.fit import explain_fit
+from .._path.driver import alpha_grid, make_design, solve_path
+from .._path.gram import forms_gram, resolve_gram
+from .._validation import check_alphas, check_sample_weight, validate_single_target
+from .elastic_net import fit_weighted_enet
 
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
 

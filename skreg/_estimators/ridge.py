@@ -17,8 +17,8 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
-from ._ridge_design import centre_data
-from ._ridge_solvers import (
+from .._path.ridge_design import centre_data
+from .._path.ridge_solvers import (
     _DOF_MAX_DIM,
     solve_cg,
     solve_dual,
@@ -27,7 +27,7 @@ from ._ridge_solvers import (
     solve_primal,
     solve_svd,
 )
-from ._validation import check_penalty_factor, check_sample_weight
+from .._validation import check_penalty_factor, check_sample_weight
 
 _SKLEARN_SOLVERS = {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga"}
 

@@ -14,10 +14,10 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from ._gram import forms_gram, resolve_gram
-from ._multitask import multitask_path
-from ._path import alpha_grid, make_design, solve_path
-from ._validation import (
+from .._path.driver import alpha_grid, make_design, solve_path
+from .._path.gram import forms_gram, resolve_gram
+from .._path.multitask import multitask_path
+from .._validation import (
     check_coef_init,
     check_float_input,
     check_penalty_factor,

@@ -34,9 +34,9 @@ from scipy import linalg, optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import assert_all_finite, check_random_state
 
-from . import _column_kernels as column_kernels
-from . import _gram_kernels as gram_kernels
-from . import _working_set as working_set
+from .._kernels import columns as column_kernels
+from .._kernels import gram as gram_kernels
+from .._kernels import working_set
 
 # Below this ratio of centred to raw squared norm, a column norm computed from
 # sums has lost more than half of its digits and is recomputed directly.

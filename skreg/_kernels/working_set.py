@@ -63,8 +63,8 @@ import pathlib
 import numpy as np
 from numba import njit
 
-from . import _cd_kernels as kernels
-from . import _column_kernels as column_kernels
+from . import columns as column_kernels
+from . import coordinate_descent as kernels
 
 # Epochs on a new working set before the first KKT check: features that must
 # join are found early instead of after a full solve. On a path, where the

@@ -28,8 +28,8 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._homotopy import CentredDesign, lasso_homotopy
-from ._validation import check_penalty_factor, check_sample_weight
+from .._path.homotopy import CentredDesign, lasso_homotopy
+from .._validation import check_penalty_factor, check_sample_weight
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
 _METHODS = ("homotopy", COORDINATE_DESCENT_METHOD)
@@ -461,7 +461,7 @@ class PathExplanation:
         -------
         display : skreg.plotting.PathDisplay
         """
-        from .plotting import PathDisplay
+        from ..plotting import PathDisplay
 
         return PathDisplay.from_explanation(self, ax=ax, **kwargs)
 

@@ -11,10 +11,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
-from ._explain_cd import explain_fit
-from ._gram import forms_gram, resolve_gram
-from ._path import make_design, solve_path
-from ._validation import (
+from .._explain.fit import explain_fit
+from .._path.driver import make_design, solve_path
+from .._path.gram import forms_gram, resolve_gram
+from .._validation import (
     check_float_input,
     check_penalty_factor,
     check_sample_weight,

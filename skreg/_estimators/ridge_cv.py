@@ -40,10 +40,10 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import validate_data
 
-from ._ridge import Ridge
-from ._ridge_design import centre_data
-from ._ridge_solvers import _split_penalized, _unpenalized_coef
-from ._validation import check_penalty_factor, check_sample_weight
+from .._path.ridge_design import centre_data
+from .._path.ridge_solvers import _split_penalized, _unpenalized_coef
+from .._validation import check_penalty_factor, check_sample_weight
+from .ridge import Ridge
 
 
 class _LeaveOneOut:

@@ -18,15 +18,15 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._coordinate_descent import fit_weighted_enet
-from ._gram import forms_gram, resolve_gram
-from ._path import alpha_grid, make_design, solve_path
-from ._validation import (
+from .._path.driver import alpha_grid, make_design, solve_path
+from .._path.gram import forms_gram, resolve_gram
+from .._validation import (
     check_alphas,
     check_penalty_factor,
     check_sample_weight,
     validate_single_target,
 )
+from .elastic_net import fit_weighted_enet
 
 
 def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):

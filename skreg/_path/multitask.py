@@ -20,9 +20,9 @@ from scipy import linalg, sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._multitask_kernels import multitask_enet_cd
-from ._path import _finite_factors, check_grid_l1_ratio, grid_below, make_design
-from ._validation import check_coef_init
+from .._kernels.multitask import multitask_enet_cd
+from .._validation import check_coef_init
+from .driver import _finite_factors, check_grid_l1_ratio, grid_below, make_design
 
 
 def _centred_columns(design, features):
