@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from skreg._kernels import coordinate_descent as kernels
-from skreg._path.driver import make_design
+from skreg._path.design import make_design
 
 
 def test_next_gap_epoch_without_history_is_the_next_epoch():

@@ -7,7 +7,7 @@ from sklearn import linear_model as sk
 
 from skreg import ElasticNet
 from skreg._kernels.gram import gram_statistics_dense
-from skreg._path.driver import make_design
+from skreg._path.design import make_design
 
 TIGHT = {"tol": 1e-12, "max_iter": 100_000}
 

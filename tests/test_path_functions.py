@@ -135,7 +135,7 @@ def test_path_with_l1_ratio_zero_needs_explicit_alphas():
 
 def test_auto_precompute_forms_the_gram_matrix_only_where_it_pays(monkeypatch):
     from skreg._path import gram as _gram
-    from skreg._path.driver import Design
+    from skreg._path.design import Design
 
     assert _gram.gram_pays(1000, 40, n_alphas=100)
     assert not _gram.gram_pays(1000, 40, n_alphas=1)  # one fit: direct

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from skreg._kernels import working_set as ws
-from skreg._path.driver import make_design
+from skreg._path.design import make_design
 
 
 def _storage(design):

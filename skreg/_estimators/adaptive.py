@@ -21,8 +21,10 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._explain.fit import explain_fit
-from .._path.driver import alpha_grid, make_design, solve_path
+from .._path.design import make_design
+from .._path.driver import solve_path
 from .._path.gram import forms_gram, resolve_gram
+from .._path.grid import alpha_grid
 from .._validation import check_alphas, check_sample_weight, validate_single_target
 from .elastic_net import fit_weighted_enet
 

@@ -18,8 +18,10 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.parallel import Parallel, delayed
 
-from .._path.driver import alpha_grid, make_design, solve_path
+from .._path.design import make_design
+from .._path.driver import solve_path
 from .._path.gram import forms_gram, resolve_gram
+from .._path.grid import alpha_grid
 from .._validation import (
     check_alphas,
     check_penalty_factor,

@@ -12,7 +12,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from .._explain.fit import explain_fit
-from .._path.driver import make_design, solve_path
+from .._path.design import make_design
+from .._path.driver import solve_path
 from .._path.gram import forms_gram, resolve_gram
 from .._validation import (
     check_float_input,

@@ -14,8 +14,10 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from .._path.driver import alpha_grid, make_design, solve_path
+from .._path.design import make_design
+from .._path.driver import solve_path
 from .._path.gram import forms_gram, resolve_gram
+from .._path.grid import alpha_grid
 from .._path.multitask import multitask_path
 from .._validation import (
     check_coef_init,

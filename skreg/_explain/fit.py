@@ -10,7 +10,9 @@ precision of ``rtol``, with the KKT numbers measured at the located alpha.
 
 import numpy as np
 
-from .._path.driver import alpha_max, make_design, solve_path
+from .._path.design import make_design
+from .._path.driver import solve_path
+from .._path.grid import alpha_max
 from .explanation import COORDINATE_DESCENT_METHOD, PathExplanation, explain_lasso_path
 
 _GRID_POINTS = 100

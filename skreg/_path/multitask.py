@@ -22,7 +22,8 @@ from sklearn.utils import check_random_state
 
 from .._kernels.multitask import multitask_enet_cd
 from .._validation import check_coef_init
-from .driver import _finite_factors, check_grid_l1_ratio, grid_below, make_design
+from .design import make_design
+from .grid import _finite_factors, check_grid_l1_ratio, grid_below
 
 
 def _centred_columns(design, features):

@@ -1,0 +1,277 @@
+"""The one design of a regression problem: data prepared once for every solver.
+
+This is the one place where scales are converted. The estimators' objective
+
+.. math::
+
+    \\frac{1}{2 \\sum_i s_i} \\sum_i s_i (y_i - b - x_i^\\top w)^2
+    + \\alpha \\sum_j pf_j \\left(\\rho |w_j| + \\tfrac{1 - \\rho}{2} w_j^2\\right)
+
+(``rho = l1_ratio``, sample weights ``s`` rescaled to sum to ``n_samples``) is
+handed to the kernels of :mod:`skreg._kernels` in *sum units*: rows scaled by
+``sqrt(s)``, columns centred implicitly (never copied to do so), and
+``l1_j = n * alpha * rho * pf_j``, ``l2_j = n * alpha * (1 - rho) * pf_j``;
+their duality gap is divided by ``n`` on the way out.
+
+A :class:`Design` is built once per fit by :func:`make_design`; the solvers,
+the cross-validation folds and the explanation of the fit all read it. Only
+arrays cross this module's borders: no estimator objects, no pandas.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils import assert_all_finite
+
+from .._kernels import columns as column_kernels
+from .._kernels import gram as gram_kernels
+from .._kernels import working_set
+
+# Below this ratio of centred to raw squared norm, a column norm computed from
+# sums has lost more than half of its digits and is recomputed directly.
+_CANCELLATION = 1e-6
+
+
+@dataclass
+class Design:
+    """A validated regression problem prepared for the kernels.
+
+    Attributes
+    ----------
+    X : ndarray (Fortran-ordered) or scipy CSC matrix
+        Rows scaled by ``sqrt(sample_weight)``; not centred (centring is
+        implicit through ``means``). Without weights, dense ``X`` is the
+        caller's array itself.
+    y : ndarray of shape (n_samples,)
+        Centred target, rows scaled by ``sqrt(sample_weight)``, float64.
+    v : ndarray of shape (n_samples,)
+        ``sqrt(sample_weight)`` (ones without weights).
+    means, column_v, norms2 : ndarray of shape (n_features,)
+        Weighted column means (zeros without intercept), ``x_j' v`` and the
+        squared norms of the centred columns.
+    Zy : ndarray of shape (n_features,)
+        ``Z' y``: every feature's correlation with the (centred) target.
+    X_offset : ndarray of shape (n_features,)
+        Same as ``means``: subtracted from X to compute the intercept.
+    y_offset : float
+        Weighted mean of y (0 without intercept).
+    n_samples : float
+        Sum of the (rescaled) sample weights, i.e. the number of samples.
+    XtX : ndarray of shape (n_features, n_features) or None
+        ``X' X`` of the stored (uncentred) dense ``X``, when
+        :func:`make_design` formed it together with the statistics.
+    """
+
+    X: object
+    y: np.ndarray
+    v: np.ndarray
+    means: np.ndarray
+    column_v: np.ndarray
+    norms2: np.ndarray
+    Zy: np.ndarray
+    X_offset: np.ndarray
+    y_offset: float
+    n_samples: float
+    XtX: np.ndarray = None
+
+    @property
+    def is_sparse(self):
+        return sparse.issparse(self.X)
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    def with_target(self, y, fit_intercept):
+        """The same design with another target (for multi-output y)."""
+        y = np.asarray(y, dtype=np.float64)
+        y_offset = float(np.average(y, weights=self.v**2)) if fit_intercept else 0.0
+        y_design = (y - y_offset) * self.v
+        return replace(
+            self, y=y_design, y_offset=y_offset, Zy=self.correlations(y_design)
+        )
+
+    def correlations(self, R):
+        """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
+        if self.is_sparse:
+            return working_set.centred_correlations_sparse(
+                self.X.data, self.X.indices, self.X.indptr, R, self.v, self.means
+            )
+        return working_set.centred_correlations_dense(self.X, R, self.v, self.means)
+
+    def correlations_of(self, R, features):
+        """``Z' R`` for the listed features only."""
+        features = np.asarray(features, dtype=np.intp)
+        if self.is_sparse:
+            return working_set.centred_correlations_subset_sparse(
+                self.X.data,
+                self.X.indices,
+                self.X.indptr,
+                R,
+                self.v,
+                self.means,
+                features,
+            )
+        return working_set.centred_correlations_subset_dense(
+            self.X, R, self.v, self.means, features
+        )
+
+    def residual_part(self, w):
+        """``Q = y - X w`` for the stored (uncentred) ``X``, float64."""
+        nonzero = np.flatnonzero(w)
+        Q = self.y.copy()
+        if nonzero.size:
+            columns = self.X[:, nonzero].astype(np.float64)
+            Q -= np.asarray(columns @ w[nonzero]).ravel()
+        return Q
+
+    def residual(self, w):
+        """``R = y - Z w``, the residual of the centred problem."""
+        return self.residual_part(w) + (self.means @ w) * self.v
+
+    def gram(self):
+        """``Z' Z`` (C-ordered, float64) and ``Z' y`` for the Gram kernel."""
+        X = self.X
+        if self.XtX is not None:
+            gram = self.XtX.copy()
+        elif sparse.issparse(X):
+            gram = np.asarray((X.T @ X).toarray(), dtype=np.float64)
+        else:
+            gram = _dense_gram(X, self.v, self.y)[0]
+        vv = self.v @ self.v
+        gram -= np.outer(self.column_v, self.means)
+        gram -= np.outer(self.means, self.column_v)
+        gram += vv * np.outer(self.means, self.means)
+        return np.ascontiguousarray(gram), self.Zy.copy()
+
+
+def _dense_gram(X, v, y):
+    """``(X'X, X'v, X'y)`` of Fortran-ordered ``X``, float64.
+
+    skreg's kernel up to ``MAX_FEATURES`` columns; BLAS beyond, where float32
+    ``X`` gets its float32 product.
+    """
+    if X.shape[1] > gram_kernels.MAX_FEATURES:
+        XtX = np.asarray(X.T @ X, dtype=np.float64)
+        return XtX, np.asarray(X.T @ v, np.float64), np.asarray(X.T @ y, np.float64)
+    return gram_kernels.gram_statistics_dense(X, v, y)
+
+
+def make_design(
+    X, y, sample_weight=None, fit_intercept=True, X_offset=None, form_gram=False
+):
+    """Prepare validated ``X`` and ``y`` for the kernels.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features) or scipy CSC matrix
+        float32 or float64; dense ``X`` is used in place when it is
+        Fortran-ordered and unweighted. It is never modified.
+    y : ndarray of shape (n_samples,)
+        Target.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Non-negative weights, already rescaled to sum to ``n_samples``.
+    fit_intercept : bool
+        Whether to centre X and y (with weighted means).
+    X_offset : ndarray of shape (n_features,) or None
+        Column means to remove implicitly instead of computing them; used by
+        the scikit-learn compatible path functions.
+    form_gram : bool
+        Form ``X' X`` of dense ``X`` in the same pass as the statistics (see
+        :func:`skreg._gram.forms_gram`), kept as ``Design.XtX``.
+
+    Returns
+    -------
+    Design
+    """
+    n_samples, n_features = X.shape
+    y = np.asarray(y, dtype=np.float64)
+    XtX = None
+    if sample_weight is None:
+        v = np.ones(n_samples)
+        n_total = float(n_samples)
+    else:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        v = np.sqrt(sample_weight)
+        n_total = float(sample_weight.sum())
+
+    y_offset = 0.0
+    if fit_intercept:
+        y_offset = float(np.average(y, weights=sample_weight))
+    y_design = (y - y_offset) * v
+    if sparse.issparse(X):
+        X_design = sparse.csc_matrix(X)
+        if sample_weight is not None:
+            X_design = sparse.csc_matrix(
+                (
+                    X_design.data * v[X_design.indices],
+                    X_design.indices,
+                    X_design.indptr,
+                ),
+                shape=X.shape,
+            )
+        arrays = (X_design.data, X_design.indices, X_design.indptr)
+        column_v, squares, Xy = column_kernels.column_statistics_sparse(
+            *arrays, v, y_design, sample_weight is None
+        )
+    else:
+        if sample_weight is None:
+            X_design = np.asfortranarray(X)
+        else:
+            X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
+        if form_gram:
+            XtX, column_v, Xy = _dense_gram(X_design, v, y_design)
+            squares = np.diag(XtX).copy()
+        else:
+            column_v, squares, Xy = column_kernels.column_statistics_dense(
+                X_design, v, y_design
+            )
+    if not (np.isfinite(column_v).all() and np.isfinite(squares).all()):
+        # A NaN or inf in X shows in its column sums; name it as scikit-learn
+        # does (the estimators skip their own finiteness pass over X).
+        assert_all_finite(X.data if sparse.issparse(X) else X, input_name="X")
+        # Finite X whose sums overflow: no gap could be trusted.
+        overflowing = np.flatnonzero(~np.isfinite(squares) | ~np.isfinite(column_v))
+        raise ValueError(
+            # scikit-learn's words first, for code that matches them
+            "Coordinate descent iterations resulted in non-finite parameter "
+            "values: X has columns whose sum of squares overflows float64 "
+            f"(columns {overflowing[:10].tolist()}); rescale X, e.g. with "
+            "sklearn.preprocessing.StandardScaler."
+        )
+    with np.errstate(over="ignore"):
+        y_overflows = not np.isfinite(y_design @ y_design)
+    if y_overflows:
+        raise ValueError(
+            "y is too large: its sum of squares overflows float64; rescale y."
+        )
+    # Statistics are accumulated in float64 even for float32 X, so that the
+    # implicit centring is exact to double precision.
+    means = column_v / n_total if fit_intercept else np.zeros(n_features)
+    if X_offset is not None:
+        means = np.asarray(X_offset, dtype=np.float64)
+    vv = float(v @ v)
+    norms2 = squares - 2.0 * means * column_v + means**2 * vv
+    if np.any(norms2 <= _CANCELLATION * squares):
+        # Columns whose mean dwarfs their spread lose digits in the formula
+        # above: recompute every norm directly from the centred values.
+        if sparse.issparse(X_design):
+            norms2 = column_kernels.centred_column_norms_sparse(*arrays, v, means)
+        else:
+            norms2 = column_kernels.centred_column_norms_dense(X_design, v, means)
+    norms2 = np.maximum(norms2, 0.0)
+    Zy = Xy - means * float(v @ y_design)
+    return Design(
+        X=X_design,
+        y=y_design,
+        v=v,
+        means=means,
+        column_v=column_v,
+        norms2=norms2,
+        Zy=Zy,
+        X_offset=means.copy(),
+        y_offset=y_offset,
+        n_samples=n_total,
+        XtX=XtX,
+    )
