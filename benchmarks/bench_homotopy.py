@@ -18,7 +18,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lars_path
 
-from skreg._path.homotopy import CentredDesign, lasso_homotopy
+from skreg._path.design import make_design
+from skreg._path.homotopy import lasso_homotopy
 
 
 def make_problem(n_samples=200, n_features=1000, n_true=20, seed=0):
@@ -31,7 +32,7 @@ def make_problem(n_samples=200, n_features=1000, n_true=20, seed=0):
 
 
 def skreg_path(X, y):
-    design = CentredDesign(X, y, np.ones(X.shape[0]), fit_intercept=True)
+    design = make_design(X, y, None, fit_intercept=True)
     return lasso_homotopy(design, np.ones(X.shape[1])).alphas
 
 

@@ -12,7 +12,8 @@ from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, lars_path
 
-from skreg._path.homotopy import CentredDesign, lasso_homotopy
+from skreg._path.design import make_design
+from skreg._path.homotopy import lasso_homotopy
 
 DIABETES_EVENTS = [
     ("bmi", "enter"),
@@ -39,11 +40,16 @@ def homotopy(
     positive=False,
     **kwargs,
 ):
-    n_samples, n_features = X.shape
-    weights = np.ones(n_samples) if sample_weight is None else sample_weight
-    factors = np.ones(n_features) if penalty_factor is None else penalty_factor
-    design = CentredDesign(X, y, weights, fit_intercept)
+    factors = np.ones(X.shape[1]) if penalty_factor is None else penalty_factor
+    if sparse.issparse(X):
+        X = sparse.csc_matrix(X)
+    design = make_design(X, np.asarray(y, float), sample_weight, fit_intercept)
     return lasso_homotopy(design, factors, positive=positive, **kwargs)
+
+
+def knot(result, event):
+    """Index of the knot at which ``event`` happens."""
+    return int(np.flatnonzero(result.alphas == event.alpha)[0])
 
 
 def lars(X, y, **kwargs):
@@ -77,7 +83,7 @@ def test_diabetes_knots_and_events_match_lars(diabetes):
     assert_same_path(result, *lars(*centred(X, y)))
     events = [(names[e.feature], e.event) for e in result.events]
     assert events == DIABETES_EVENTS
-    assert [e.knot for e in result.events] == list(range(12))
+    assert [knot(result, e) for e in result.events] == list(range(12))
     assert result.alphas[-1] == 0.0
 
 
@@ -86,9 +92,9 @@ def test_event_correlation_equals_penalty_and_signs(diabetes):
     result = homotopy(X, y)
     for event in result.events:
         assert event.correlation == pytest.approx(event.penalty, rel=1e-10)
-        assert event.alpha == result.alphas[event.knot]
-        below = result.coefs[event.feature, event.knot + 1]
-        above = result.coefs[event.feature, event.knot - 1]
+        k = knot(result, event)
+        below = result.coefs[event.feature, k + 1]
+        above = result.coefs[event.feature, k - 1]
         nonzero_side = below if event.event == "enter" else above
         assert np.sign(nonzero_side) == event.sign
 
@@ -300,7 +306,7 @@ def test_kkt_holds_at_every_knot(problem, share_unpenalized):
     assert np.all(np.abs(correlations - signed_bounds)[nonzero] <= tolerance)
     for event in result.events:
         assert abs(event.correlation - event.penalty) <= tolerance
-        knot_correlation = correlations[event.feature, event.knot]
+        knot_correlation = correlations[event.feature, knot(result, event)]
         assert abs(abs(knot_correlation) - event.penalty) <= tolerance
 
 
@@ -310,11 +316,11 @@ def test_between_knots_coefficients_match_coordinate_descent(problem, position):
     X, y, factors, weights, options = problem
     result = homotopy(X, y, factors, weights, **options)
     assume(result.safe and len(result.alphas) >= 3 and result.alphas[-2] > 0)
-    knot = len(result.alphas) // 2 - 1
-    upper, lower = result.alphas[knot], result.alphas[knot + 1]
+    middle = len(result.alphas) // 2 - 1
+    upper, lower = result.alphas[middle], result.alphas[middle + 1]
     alpha = lower + position * (upper - lower)
-    coef = result.coefs[:, knot] + (alpha - upper) / (lower - upper) * (
-        result.coefs[:, knot + 1] - result.coefs[:, knot]
+    coef = result.coefs[:, middle] + (alpha - upper) / (lower - upper) * (
+        result.coefs[:, middle + 1] - result.coefs[:, middle]
     )
     scaled = X @ sparse.diags(1 / factors) if sparse.issparse(X) else X / factors
     reference = Lasso(alpha=alpha, tol=1e-12, max_iter=100_000, **options)

@@ -316,7 +316,7 @@ class AdaptiveLasso(_AdaptiveBase):
             X.shape[1],
         ):
             coef_init = np.asarray(self.coef_, dtype=np.float64)[np.newaxis]
-        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+        coef, intercept, dual_gaps, n_iters, design = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha,
@@ -338,13 +338,10 @@ class AdaptiveLasso(_AdaptiveBase):
         self.n_iter_ = max(1, n_iters[0])
         if self.explain:
             self.explanation_ = explain_fit(
-                X,
-                y,
+                design,
                 alpha=self.alpha,
                 l1_ratio=1.0,
                 penalty_factor=weights,
-                sample_weight=validated_weight,
-                fit_intercept=self.fit_intercept,
                 positive=self.positive,
                 feature_names=getattr(self, "feature_names_in_", None),
             )
@@ -641,7 +638,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.alphas_ = alphas
         self.mse_path_ = np.moveaxis(mse_paths, 2, 1)
 
-        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+        coef, intercept, dual_gaps, n_iters, _ = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha_,

@@ -186,7 +186,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         computed = isinstance(self.alphas, Integral) and len(l1_ratios) > 1
         self.alphas_ = alphas if computed else alphas[0]
 
-        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+        coef, intercept, dual_gaps, n_iters, _ = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha_,

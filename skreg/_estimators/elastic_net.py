@@ -49,6 +49,8 @@ def fit_weighted_enet(
     intercept : ndarray of shape (n_targets,)
     dual_gaps : ndarray of shape (n_targets,)
     n_iters : list of int
+    design : Design
+        The design of the last target (the one an explanation reads).
     """
     y = y.reshape(y.shape[0], -1)
     n_targets = y.shape[1]
@@ -82,7 +84,7 @@ def fit_weighted_enet(
         intercept[k] = design.y_offset - design.X_offset @ coef[k]
         dual_gaps[k] = gaps[0]
         n_iters.append(iters[0])
-    return coef, intercept, dual_gaps, n_iters
+    return coef, intercept, dual_gaps, n_iters, design
 
 
 class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
@@ -311,7 +313,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
             coef_init = np.reshape(self.coef_, (n_targets, X.shape[1]))
-        coef, intercept, dual_gaps, n_iters = fit_weighted_enet(
+        coef, intercept, dual_gaps, n_iters, design = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha,
@@ -329,19 +331,16 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
         )
         self._set_fitted(coef, intercept, dual_gaps, n_iters, y.ndim, X.dtype)
         if self.explain:
-            self._set_explanation(X, y, penalty_factor, sample_weight)
+            self._set_explanation(design, penalty_factor)
         return self
 
-    def _set_explanation(self, X, y, penalty_factor, sample_weight):
+    def _set_explanation(self, design, penalty_factor):
         """Record the path down to ``alpha`` and why each feature moved."""
         explanation = explain_fit(
-            X,
-            y.ravel(),
+            design,
             alpha=self.alpha,
             l1_ratio=self.l1_ratio,
             penalty_factor=penalty_factor,
-            sample_weight=sample_weight,
-            fit_intercept=self.fit_intercept,
             positive=self.positive,
             feature_names=getattr(self, "feature_names_in_", None),
         )

@@ -18,7 +18,6 @@ coefficient shrinks back to zero (it *exits*), and answers questions about them.
 """
 
 import numbers
-from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils.validation import (
@@ -28,7 +27,8 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from .._path.homotopy import CentredDesign, lasso_homotopy
+from .._path.design import make_design
+from .._path.homotopy import PathEvent, lasso_homotopy
 from .._validation import check_penalty_factor, check_sample_weight
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
@@ -37,35 +37,6 @@ _METHODS = ("homotopy", COORDINATE_DESCENT_METHOD)
 _TOP_CONTRIBUTIONS = 3
 _PAST_TENSE = {"enter": "entered", "exit": "left"}
 _PRESENT_TENSE = {"enter": "enters", "exit": "leaves"}
-
-
-class PathEvent(NamedTuple):
-    """One feature entering or leaving the active set.
-
-    Attributes
-    ----------
-    alpha : float
-        Penalty strength at which it happens.
-    feature : str or int
-        Column name when feature names are known, else column index.
-    event : {"enter", "exit"}
-        "enter": the feature's correlation with the residual reached its
-        penalty, so its coefficient is nonzero just below ``alpha``. "exit": its
-        coefficient shrank to zero at ``alpha``.
-    sign : int
-        Sign of the coefficient just after entering or just before exiting.
-    correlation : float
-        ``|x_j' r| / n`` at ``alpha`` (centred, weighted scale).
-    penalty : float
-        ``alpha * pf_j``; equal to ``correlation`` at the event (KKT).
-    """
-
-    alpha: float
-    feature: object
-    event: str
-    sign: int
-    correlation: float
-    penalty: float
 
 
 class FeatureStory:
@@ -178,11 +149,17 @@ class FeatureStory:
 class PathExplanation:
     """The events of a lasso path and the KKT numbers that decided them.
 
-    Built by :func:`explain_lasso_path` (exact, by homotopy) or, from a path
-    computed elsewhere (coordinate descent with events located by bisection),
-    by this constructor. It keeps the centred, weighted data so that it can
-    answer questions at any alpha of the path (:meth:`why`,
-    :meth:`correlation_path`).
+    Built by :func:`explain_lasso_path` (exact, by homotopy), by the
+    estimators' ``explain=True`` from the design of their fit, or, from a path
+    computed elsewhere, by this constructor.
+
+    It does not keep the data. To answer questions at any alpha of the path
+    (:meth:`why`, :meth:`correlation_path`) it keeps the path itself, each
+    feature's correlation with the target ``Z'y / n`` and, for the features
+    that are nonzero somewhere on the path, their columns of the Gram matrix
+    ``Z'Z / n``: every residual correlation along the path is
+    ``Z'y / n - (Z'Z / n) beta``. That is ``n_features x (n_alphas +
+    n_entered)`` numbers, a small fraction of X unless most features enter.
 
     At penalty ``alpha`` a coefficient is zero exactly while its feature's
     correlation with the residual stays below its penalty:
@@ -209,8 +186,8 @@ class PathExplanation:
     events : iterable
         Entries and exits in path order, each with attributes or fields
         ``(alpha, feature, event, sign, correlation, penalty)``, ``feature``
-        being a column index (a ``skreg._homotopy.HomotopyEvent`` or a
-        tuple in that order).
+        being a column index (a :class:`PathEvent` or a tuple in that
+        order).
     intercepts : array-like of shape (n_alphas,), default=None
         Intercepts at ``alphas``; computed from the weighted means if None.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -293,18 +270,69 @@ class PathExplanation:
         X, y, sample_weight, penalty_factor, feature_names = _validate_data(
             X, y, sample_weight, penalty_factor, feature_names
         )
+        self._set_path(
+            make_design(X, y, sample_weight, fit_intercept),
+            alphas=alphas,
+            coef_path=coef_path,
+            events=events,
+            intercepts=intercepts,
+            penalty_factor=penalty_factor,
+            positive=positive,
+            feature_names=feature_names,
+            method=method,
+            note=note,
+            safe=safe,
+        )
+
+    @classmethod
+    def _from_design(cls, design, **path):
+        """The explanation of a path on ``design`` (validated inputs).
+
+        ``path`` holds the keyword arguments of :meth:`_set_path`.
+        """
+        explanation = cls.__new__(cls)
+        explanation._set_path(design, **path)
+        return explanation
+
+    def _set_path(
+        self,
+        design,
+        *,
+        alphas,
+        coef_path,
+        events,
+        penalty_factor,
+        positive,
+        feature_names,
+        method,
+        note,
+        safe,
+        intercepts=None,
+        gram=None,
+        gram_features=None,
+    ):
+        """Keep the path and the statistics that answer questions about it.
+
+        ``gram`` (``Z'Z / n`` for ``gram_features``), when the path's solver
+        has it, spares passes over X for those features.
+        """
         if method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
-        self._design = CentredDesign(X, y, sample_weight, fit_intercept)
-        self.alphas_, self.coef_path = _validate_path(alphas, coef_path, X.shape[1])
+        n_features = design.n_features
+        self.alphas_, self.coef_path = _validate_path(alphas, coef_path, n_features)
         self.intercepts = (
-            np.atleast_1d(self._design.intercept(self.coef_path))
+            np.atleast_1d(design.y_offset - design.X_offset @ self.coef_path)
             if intercepts is None
             else np.asarray(intercepts, dtype=np.float64)
         )
+        self.fit_intercept = design.fit_intercept
+        self._weighted = bool(np.ptp(design.v[design.v > 0]) > 0) or bool(
+            np.any(design.v == 0)
+        )
+        self._correlations_with_y = design.Zy / design.n_samples
+        self._set_gram(design, gram, gram_features)
         self.penalty_factor = penalty_factor
         self.feature_names = feature_names
-        self.fit_intercept = fit_intercept
         self.positive = positive
         self.method = method
         self.note = note
@@ -322,6 +350,34 @@ class PathExplanation:
             for e, j in zip(events, self._event_indices)
         ]
         self.entry_alpha = self._entry_alphas()
+
+    def _set_gram(self, design, gram, gram_features):
+        """``Z'Z / n`` for the features nonzero somewhere on the path."""
+        nonzero = np.flatnonzero(np.any(self.coef_path != 0, axis=1))
+        known = {} if gram is None else dict(zip(np.asarray(gram_features), gram.T))
+        missing = [j for j in nonzero if j not in known]
+        if missing:
+            computed = design.gram_columns(missing) / design.n_samples
+            known.update(zip(missing, computed.T))
+        self._gram_features = nonzero
+        self._gram = (
+            np.column_stack([known[j] for j in nonzero])
+            if nonzero.size
+            else np.zeros((design.n_features, 0))
+        )
+        self._gram_position = {int(j): k for k, j in enumerate(nonzero)}
+
+    def _gram_rows(self, j, features):
+        """``z_j' z_k / n`` for the listed features ``k`` (nonzero ones)."""
+        return np.array([self._gram[j, self._gram_position[int(k)]] for k in features])
+
+    def _residual_correlations(self, coefs):
+        """``Z'r / n`` at coefficients ``coefs`` (n_features,) or (n_features, k)."""
+        ever = self._gram_features
+        return (
+            self._correlations_with_y.reshape((-1,) + (1,) * (coefs.ndim - 1))
+            - self._gram @ coefs[ever]
+        )
 
     @property
     def alphas(self):
@@ -402,21 +458,20 @@ class PathExplanation:
         alpha = self.alphas_[-1] if alpha is None else self._check_alpha(alpha)
         coef = self._coef_at(alpha)
         active = np.flatnonzero(coef)
-        column = self._design.columns([j])[:, 0]
-        products = self._design.columns(active).T @ column * coef[active]
+        products = self._gram_rows(j, active) * coef[active]
         order = np.argsort(-np.abs(products), kind="stable")
-        residual = self._design.y - self._design.matmat(coef)
+        raw = float(self._correlations_with_y[j])
         return FeatureStory(
             feature=self._public_name(j),
             alpha=float(alpha),
             coefficient=float(coef[j]),
             active=bool(coef[j] != 0),
-            raw_correlation=float(column @ self._design.y),
+            raw_correlation=raw,
             explained_by_active=float(products.sum()),
             contributions={
                 self._public_name(active[k]): float(products[k]) for k in order
             },
-            residual_correlation=float(column @ residual),
+            residual_correlation=raw - float(products.sum()),
             # An excluded feature's penalty is inf at every alpha, 0 included
             # (where alpha * pf would be nan).
             penalty=_penalty(alpha, self.penalty_factor[j]),
@@ -442,10 +497,7 @@ class PathExplanation:
         """
         alphas = self.alphas_ if alphas is None else np.atleast_1d(alphas)
         coefs = np.column_stack([self._coef_at(self._check_alpha(a)) for a in alphas])
-        residuals = self._design.y[:, np.newaxis] - self._design.matmat(coefs)
-        return np.column_stack(
-            [self._design.rmatvec(residuals[:, i]) for i in range(len(alphas))]
-        )
+        return self._residual_correlations(coefs)
 
     def plot(self, ax=None, **kwargs):
         """Plot the coefficients along the path with the events marked.
@@ -471,8 +523,7 @@ class PathExplanation:
 
     @property
     def _is_weighted(self):
-        scale = self._design.row_scale
-        return bool(np.ptp(scale[scale > 0]) > 0 or np.any(scale == 0))
+        return self._weighted
 
     def _public_name(self, j):
         return str(self.feature_names[j]) if self.feature_names is not None else int(j)
@@ -627,9 +678,24 @@ def explain_lasso_path(
     )
     if not (isinstance(alpha_min, numbers.Real) and 0 <= alpha_min < np.inf):
         raise ValueError(f"alpha_min must be a finite number >= 0, got {alpha_min!r}.")
-    design = CentredDesign(X, y, sample_weight, fit_intercept)
+    design = make_design(X, y, sample_weight, fit_intercept)
+    return homotopy_explanation(
+        design,
+        penalty_factor,
+        alpha_min=float(alpha_min),
+        positive=positive,
+        feature_names=feature_names,
+    )
+
+
+def homotopy_explanation(design, penalty_factor, *, alpha_min, positive, feature_names):
+    """The explanation of the exact lasso path on ``design`` (validated input).
+
+    The estimators call it with the design of their own fit; the result says,
+    in ``safe`` and ``note``, whether the homotopy reached ``alpha_min``.
+    """
     result = lasso_homotopy(
-        design, penalty_factor, alpha_min=float(alpha_min), positive=positive
+        design, penalty_factor, alpha_min=alpha_min, positive=positive
     )
     note = None
     if not result.safe:
@@ -637,21 +703,20 @@ def explain_lasso_path(
             f"the homotopy stopped at alpha = {result.alphas[-1]:.6g}, before "
             f"alpha_min, because {result.reason}."
         )
-    return PathExplanation(
-        X,
-        y,
+    return PathExplanation._from_design(
+        design,
         alphas=result.alphas,
         coef_path=result.coefs,
         events=result.events,
         intercepts=result.intercepts,
         penalty_factor=penalty_factor,
-        sample_weight=sample_weight,
-        fit_intercept=fit_intercept,
         positive=positive,
         feature_names=feature_names,
         method="homotopy",
         note=note,
         safe=result.safe,
+        gram=result.gram,
+        gram_features=result.gram_features,
     )
 
 
@@ -661,9 +726,7 @@ def _validate_data(X, y, sample_weight, penalty_factor, feature_names):
     X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
     y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
     check_consistent_length(X, y)
-    sample_weight = check_sample_weight(sample_weight, X, rescale=False)
-    if sample_weight is None:
-        sample_weight = np.ones(X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X, rescale=True)
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
     if feature_names is not None:
         feature_names = np.asarray(feature_names, dtype=object)

@@ -31,6 +31,10 @@ from .._kernels import working_set
 # Below this ratio of centred to raw squared norm, a column norm computed from
 # sums has lost more than half of its digits and is recomputed directly.
 _CANCELLATION = 1e-6
+# Below this ratio of centred to raw squared norm, a column is constant up to
+# rounding: centring leaves only its rounding error, which must not enter a
+# model (at a small alpha it would).
+_CONSTANT_COLUMN = 1e-12
 
 
 @dataclass
@@ -61,6 +65,16 @@ class Design:
     XtX : ndarray of shape (n_features, n_features) or None
         ``X' X`` of the stored (uncentred) dense ``X``, when
         :func:`make_design` formed it together with the statistics.
+    nonconstant : ndarray of bool of shape (n_features,)
+        The columns that can enter a model: with an intercept, those whose
+        centred squared norm is more than ``_CONSTANT_COLUMN`` of their
+        second moment (below, the column is constant up to rounding); without
+        one, every nonzero column. The one rule for every solver and the
+        explanation.
+    y_norm2 : float
+        Weighted squared norm of the uncentred target.
+    fit_intercept : bool
+        Whether the columns and the target were centred.
     """
 
     X: object
@@ -74,6 +88,9 @@ class Design:
     y_offset: float
     n_samples: float
     XtX: np.ndarray = None
+    nonconstant: np.ndarray = None
+    y_norm2: float = 0.0
+    fit_intercept: bool = True
 
     @property
     def is_sparse(self):
@@ -129,6 +146,52 @@ class Design:
     def residual(self, w):
         """``R = y - Z w``, the residual of the centred problem."""
         return self.residual_part(w) + (self.means @ w) * self.v
+
+    @property
+    def yy(self):
+        """``y' y`` of the centred, weighted target (sum units)."""
+        return float(self.y @ self.y)
+
+    @property
+    def rank_bound(self):
+        """An upper bound on the rank of ``Z``: one degree of freedom goes to
+        the intercept."""
+        rows = int(np.count_nonzero(self.v)) - int(self.fit_intercept)
+        return max(min(rows, self.n_features), 0)
+
+    def columns(self, features):
+        """Dense centred columns ``Z[:, features]``, float64."""
+        features = np.asarray(features, dtype=np.intp)
+        columns = self.X[:, features]
+        columns = columns.toarray() if sparse.issparse(columns) else columns
+        return np.asarray(columns, dtype=np.float64) - np.outer(
+            self.v, self.means[features]
+        )
+
+    def matvec(self, w):
+        """``Z w``: the fitted values of coefficients ``w`` (centred)."""
+        return self.y - self.residual(w)
+
+    def gram_columns(self, features):
+        """``Z' Z[:, features]``, shape (n_features, len(features)), float64.
+
+        From ``X' X`` when the design holds it; otherwise one pass over ``X``
+        per column.
+        """
+        features = np.asarray(features, dtype=np.intp)
+        if self.XtX is not None:
+            vv = float(self.v @ self.v)
+            return (
+                self.XtX[:, features]
+                - np.outer(self.column_v, self.means[features])
+                - np.outer(self.means, self.column_v[features])
+                + vv * np.outer(self.means, self.means[features])
+            )
+        columns = self.columns(features)
+        gram = np.empty((self.n_features, features.size))
+        for k in range(features.size):
+            gram[:, k] = self.correlations(np.ascontiguousarray(columns[:, k]))
+        return gram
 
     def gram(self):
         """``Z' Z`` (C-ordered, float64) and ``Z' y`` for the Gram kernel."""
@@ -261,6 +324,9 @@ def make_design(
         else:
             norms2 = column_kernels.centred_column_norms_dense(X_design, v, means)
     norms2 = np.maximum(norms2, 0.0)
+    nonconstant = norms2 > 0
+    if fit_intercept:
+        nonconstant &= norms2 > _CONSTANT_COLUMN * squares
     Zy = Xy - means * float(v @ y_design)
     return Design(
         X=X_design,
@@ -274,4 +340,7 @@ def make_design(
         y_offset=y_offset,
         n_samples=n_total,
         XtX=XtX,
+        nonconstant=nonconstant,
+        y_norm2=float(v**2 @ y**2),
+        fit_intercept=fit_intercept,
     )

@@ -136,7 +136,7 @@ def solve_path(
     n_features = design.n_features
     alphas = np.ascontiguousarray(alphas, dtype=np.float64)
     w = np.zeros(n_features) if coef_init is None else np.array(coef_init, float)
-    usable = np.isfinite(penalty_factor) & (design.norms2 > 0)
+    usable = np.isfinite(penalty_factor) & design.nonconstant
     w[~usable] = 0.0
     unpenalized = usable & (penalty_factor == 0)
     yy = float(design.y @ design.y)

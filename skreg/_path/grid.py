@@ -1,7 +1,7 @@
 """Alpha grids: ``alpha_max`` with penalty factors, and the geometric grid below it."""
 
 import numpy as np
-from scipy import linalg, optimize, sparse
+from scipy import linalg, optimize
 
 
 def unpenalized_residual(design, unpenalized, positive=False):
@@ -17,11 +17,7 @@ def unpenalized_residual(design, unpenalized, positive=False):
     """
     if unpenalized.size == 0:
         return design.y.copy(), np.zeros(0)
-    columns = design.X[:, unpenalized]
-    columns = columns.toarray() if sparse.issparse(columns) else columns
-    Z_u = np.asarray(columns, dtype=np.float64) - np.outer(
-        design.v, design.means[unpenalized]
-    )
+    Z_u = design.columns(unpenalized)
     if positive:
         coef, _ = optimize.nnls(Z_u, design.y)
     else:
@@ -47,10 +43,11 @@ def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False):
     features (just ``y`` when every feature is penalized, which is
     scikit-learn's formula).
     """
-    penalized = np.isfinite(penalty_factor) & (penalty_factor > 0)
-    unpenalized = np.flatnonzero(penalty_factor == 0)
+    usable = np.isfinite(penalty_factor) & design.nonconstant
+    penalized = usable & (penalty_factor > 0)
+    unpenalized = np.flatnonzero(usable & (penalty_factor == 0))
     if not penalized.any():
-        penalized = np.isfinite(penalty_factor)
+        penalized = usable
         factors = np.ones_like(penalty_factor)
     else:
         factors = penalty_factor

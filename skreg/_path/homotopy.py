@@ -12,28 +12,30 @@ Problem (scikit-learn's ``Lasso`` scale, ``s`` the sample weights)::
     minimize  1 / (2 sum(s)) sum_i s_i (y_i - b - x_i . beta)^2
               + alpha sum_j pf_j |beta_j|
 
-Weighted centering removes the intercept ``b`` and rows are scaled by
-``sqrt(s_i / sum(s))`` (see :class:`CentredDesign`), which turns it into
-``1/2 ||y~ - X~ beta||^2 + alpha sum_j pf_j |beta_j|``. With ``c = X~' r`` (the
-correlations with the residual, ``x_j' r / sum(s)`` on the original scale) the
-KKT conditions read
+The walk reads the fit's :class:`~skreg._path.design.Design` (centred,
+weighted, in sum units) divided by ``n = sum(s)``: ``c = Z' r / n`` are the
+correlations with the residual and ``G = Z' Z / n`` the Gram matrix, of which
+it only forms the columns of the features that enter. The KKT conditions read
 
     |c_j| <= alpha pf_j for every j,   c_j = alpha pf_j sign(beta_j) if beta_j != 0.
 
 On a segment the active coefficients follow ``beta_A(alpha - t) = beta_A + t d``
-with ``G_AA d = pf_A * sign_A`` (``G = X~' X~``), and every correlation moves
-linearly, ``c(alpha - t) = c - t a`` with ``a = X~' X~_A d``. The segment ends at
+with ``G_AA d = pf_A * sign_A``, and every correlation moves linearly,
+``c(alpha - t) = c - t a`` with ``a = G_A d``. The segment ends at
 the first ``t`` where an inactive correlation reaches its moving bound
 ``(alpha - t) pf_j`` (the feature *enters*) or an active coefficient reaches zero
-(the feature *exits*).
+(the feature *exits*). With ``c = Z'y / n - G_A beta_A`` and ``a = G_A d``,
+a step costs ``O(n_features |A|)``, and the walk needs from the data only
+``Z'y`` and a Gram column per entering feature: it runs on sufficient
+statistics as well as on X.
 """
 
 from typing import NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.linalg import get_lapack_funcs
-from scipy.optimize import nnls
+
+from .grid import unpenalized_residual
 
 # A new active column whose part outside the span of the active columns has a
 # squared norm below this fraction of its own is treated as collinear with them.
@@ -41,9 +43,6 @@ _COLLINEAR_TOLERANCE = 1e-10
 # Two events closer than this (relative to alpha_max) are a tie the one-at-a-time
 # homotopy cannot resolve.
 _TIE_TOLERANCE = 1e-10
-# A centred column whose squared norm is below this fraction of its second
-# moment is constant up to rounding.
-_CONSTANT_COLUMN_TOLERANCE = 1e-12
 # A residual this small relative to y is zero up to rounding.
 _ZERO_RESIDUAL_TOLERANCE = 1e-12
 # Knot cap, as a multiple of the largest possible active set.
@@ -55,17 +54,19 @@ _solve_cholesky, _solve_triangular = get_lapack_funcs(
 )
 
 
-class HomotopyEvent(NamedTuple):
-    """A feature entering or leaving the active set at a knot.
+class PathEvent(NamedTuple):
+    """One feature entering or leaving the active set.
+
+    The one event type of skreg: the homotopy and the bisection of the path
+    layer produce them with ``feature`` a column index; an explanation shows
+    them with the feature's name.
 
     Attributes
     ----------
-    knot : int
-        Index of the knot in :attr:`HomotopyResult.alphas`.
     alpha : float
         The knot's penalty strength.
-    feature : int
-        Column index of the feature.
+    feature : int or str
+        Column index of the feature (its name in an explanation).
     event : {"enter", "exit"}
         "enter": its correlation with the residual reached its penalty, so its
         coefficient becomes nonzero below ``alpha``. "exit": its coefficient
@@ -73,14 +74,13 @@ class HomotopyEvent(NamedTuple):
     sign : int
         +1 or -1: the sign of the coefficient after entering, or before exiting.
     correlation : float
-        ``|x_j' r| / sum(s)`` at the knot, on the centred weighted scale.
+        ``|x_j' r| / n`` at ``alpha``, on the centred weighted scale.
     penalty : float
         ``alpha * pf_j``. Equal to ``correlation`` at every event (KKT).
     """
 
-    knot: int
     alpha: float
-    feature: int
+    feature: object
     event: str
     sign: int
     correlation: float
@@ -98,8 +98,13 @@ class HomotopyResult(NamedTuple):
         Coefficients at each knot; linear interpolation between knots is exact.
     intercepts : ndarray of shape (n_knots,)
         Intercept at each knot (zeros when ``fit_intercept=False``).
-    events : list of HomotopyEvent
+    events : list of PathEvent
         Entries and exits, in path order.
+    gram : ndarray of shape (n_features, n_entered)
+        ``Z' Z / n`` for the features that entered somewhere on the path, in
+        order of first entry (``gram_features``): what an explanation needs
+        to tell any feature's story along the path.
+    gram_features : ndarray of int of shape (n_entered,)
     safe : bool
         False when the walk stopped because it became numerically unsafe; the
         path up to the last knot is still exact, but does not reach
@@ -114,105 +119,24 @@ class HomotopyResult(NamedTuple):
     events: list
     safe: bool
     reason: str
-
-
-class CentredDesign:
-    """The design matrix and target after weighted centering and row scaling.
-
-    Represents ``X~ = diag(sqrt(s / sum(s))) (X - 1 x_mean')`` and
-    ``y~ = sqrt(s / sum(s)) * (y - y_mean)``, so that
-    ``X~' v`` is a weighted covariance on the ``1 / sum(s)`` scale. Dense X is
-    centred once into a copy; sparse X stays sparse and is centred implicitly in
-    every product (never densified).
-
-    Parameters
-    ----------
-    X : ndarray or scipy sparse matrix of shape (n_samples, n_features)
-        Validated float64 design matrix; not modified.
-    y : ndarray of shape (n_samples,)
-        Validated float64 target.
-    sample_weight : ndarray of shape (n_samples,)
-        Non-negative weights with a positive sum.
-    fit_intercept : bool
-        Whether to centre (the intercept is then recovered by :meth:`intercept`).
-    """
-
-    def __init__(self, X, y, sample_weight, fit_intercept):
-        weights = sample_weight / sample_weight.sum()
-        self.n_samples, self.n_features = X.shape
-        self.fit_intercept = fit_intercept
-        if fit_intercept:
-            self.x_mean = np.asarray(X.T @ weights).ravel()
-            self.y_mean = float(weights @ y)
-        else:
-            self.x_mean = np.zeros(self.n_features)
-            self.y_mean = 0.0
-        self.row_scale = np.sqrt(weights)
-        self.is_sparse = sp.issparse(X)
-        if self.is_sparse:
-            self._X = sp.csc_matrix(X)
-        else:
-            self._X = (X - self.x_mean) * self.row_scale[:, np.newaxis]
-        self.y = (y - self.y_mean) * self.row_scale
-        self.y_norm = float(np.sqrt(weights @ y**2))
-        # Rank bound of X~: one degree of freedom goes to the intercept.
-        self.max_rank = min(
-            int(np.count_nonzero(sample_weight)) - int(fit_intercept), self.n_features
-        )
-
-    def columns(self, indices):
-        """Return the dense columns ``X~[:, indices]``, shape (n_samples, k)."""
-        if not self.is_sparse:
-            return self._X[:, indices]
-        block = self._X[:, indices].toarray() - self.x_mean[indices]
-        return block * self.row_scale[:, np.newaxis]
-
-    def rmatvec(self, v):
-        """Return ``X~' v`` for a dense vector v of shape (n_samples,)."""
-        if not self.is_sparse:
-            return self._X.T @ v
-        scaled = v * self.row_scale
-        return self._X.T @ scaled - self.x_mean * scaled.sum()
-
-    def matmat(self, B):
-        """Return ``X~ B`` for B of shape (n_features,) or (n_features, k)."""
-        if not self.is_sparse:
-            return self._X @ B
-        product = self._X @ B - self.x_mean @ B
-        return product * (self.row_scale if B.ndim == 1 else self.row_scale[:, None])
-
-    def nonconstant_columns(self):
-        """Return a mask of the columns that centering does not reduce to zero.
-
-        A constant column can never enter the model; its centred norm is only
-        rounding error, so it is compared with the uncentred second moment.
-        """
-        if self.is_sparse:
-            second_moment = self._X.multiply(self._X).T @ self.row_scale**2
-            centred = second_moment - self.x_mean**2  # the weights sum to 1
-        else:
-            centred = np.einsum("ij,ij->j", self._X, self._X)
-            second_moment = centred + self.x_mean**2
-        return centred > _CONSTANT_COLUMN_TOLERANCE * second_moment
-
-    def intercept(self, coefs):
-        """Return the intercept(s) ``y_mean - x_mean' coefs`` for given coefs."""
-        return self.y_mean - self.x_mean @ coefs
+    gram: np.ndarray
+    gram_features: np.ndarray
 
 
 class _ActiveSet:
-    """Active features with their columns and the Cholesky factor of their Gram.
+    """Active features with their Gram columns and the Cholesky factor of G_AA.
 
     Everything lives in preallocated buffers, in order of entry: adding a
     feature costs one triangular solve, removing one O(k^2) rotations.
     """
 
-    def __init__(self, n_samples, capacity):
+    def __init__(self, n_features, capacity):
         self.size = 0
         self.indices = np.zeros(capacity, dtype=np.intp)
         self.signs = np.zeros(capacity)
         self.coefs = np.zeros(capacity)
-        self.columns = np.zeros((n_samples, capacity))
+        # G[:, A]: the Gram columns of the active features
+        self.gram = np.zeros((n_features, capacity))
         self.factor = np.zeros((capacity, capacity))
 
     @property
@@ -220,11 +144,11 @@ class _ActiveSet:
         """Column indices of the active features, in order of entry."""
         return self.indices[: self.size]
 
-    def add(self, feature, column, sign, coef):
+    def add(self, feature, gram_column, sign, coef):
         """Append a feature; return False (and change nothing) if collinear."""
         k = self.size
-        cross = self.columns[:, :k].T @ column
-        squared_norm = float(column @ column)
+        cross = gram_column[self.indices[:k]]
+        squared_norm = float(gram_column[feature])
         row = (
             _solve_triangular(self.factor[:k, :k], cross, lower=True)[0] if k else cross
         )
@@ -234,7 +158,7 @@ class _ActiveSet:
         self.indices[k] = feature
         self.signs[k] = sign
         self.coefs[k] = coef
-        self.columns[:, k] = column
+        self.gram[:, k] = gram_column
         self.factor[k, :k] = row
         self.factor[k, k] = np.sqrt(pivot)
         self.size += 1
@@ -250,7 +174,7 @@ class _ActiveSet:
         k = self.size
         for buffer in (self.indices, self.signs, self.coefs):
             buffer[position : k - 1] = buffer[position + 1 : k]
-        self.columns[:, position : k - 1] = self.columns[:, position + 1 : k]
+        self.gram[:, position : k - 1] = self.gram[:, position + 1 : k]
         factor = self.factor
         factor[position : k - 1, :k] = factor[position + 1 : k, :k]
         for j in range(position, k - 1):
@@ -295,8 +219,8 @@ def lasso_homotopy(
 
     Parameters
     ----------
-    design : CentredDesign
-        Centred, weighted design and target.
+    design : Design
+        The fit's design (:func:`skreg._path.design.make_design`).
     penalty_factor : ndarray of shape (n_features,)
         Validated non-negative factors. 0: unpenalized (fitted by least squares
         at ``alpha_max`` and active from the start, or by non-negative least
@@ -307,8 +231,8 @@ def lasso_homotopy(
     positive : bool, default=False
         Restrict every coefficient to be non-negative.
     max_knots : int, default=None
-        Stop (as unsafe) after this many knots. Default:
-        ``8 * min(n_samples - fit_intercept, n_features) + 1``.
+        Stop (as unsafe) after this many knots. Default: 8 times the largest
+        possible active set, plus 1.
 
     Returns
     -------
@@ -330,13 +254,20 @@ def lasso_homotopy(
             break
         walker.step(alpha_min)
     coefs = np.column_stack(walker.coefs)
+    entered = list(walker.entered)
     return HomotopyResult(
         alphas=np.array(walker.alphas),
         coefs=coefs,
-        intercepts=np.atleast_1d(design.intercept(coefs)),
+        intercepts=np.atleast_1d(design.y_offset - design.X_offset @ coefs),
         events=walker.events,
         safe=walker.safe,
         reason=walker.reason,
+        gram=(
+            np.column_stack([walker.entered[j] for j in entered])
+            if entered
+            else np.zeros((design.n_features, 0))
+        ),
+        gram_features=np.array(entered, dtype=np.intp),
     )
 
 
@@ -345,17 +276,22 @@ class _HomotopyWalk:
 
     def __init__(self, design, penalty_factor, positive):
         self.design = design
+        self.n = design.n_samples
+        self.n_features = design.n_features
+        self.Zy = design.Zy / self.n
         self.positive = positive
-        usable = np.isfinite(penalty_factor) & design.nonconstant_columns()
+        usable = np.isfinite(penalty_factor) & design.nonconstant
         self.penalties = np.where(usable, penalty_factor, 0.0)
         self.unpenalized = usable & (penalty_factor == 0)
-        self.rank_limit = max(min(design.max_rank, int(usable.sum())), 0)
+        self.rank_limit = max(min(design.rank_bound, int(usable.sum())), 0)
         # Unpenalized coefficients change sign freely, unless positive.
         may_cross_zero = self.unpenalized & (not positive)
         self.can_exit = usable & ~may_cross_zero
         self.inactive = self.can_exit.copy()
-        self.active = _ActiveSet(design.n_samples, self.rank_limit + 1)
-        self.beta = np.zeros(design.n_features)
+        self.active = _ActiveSet(self.n_features, self.rank_limit + 1)
+        self.beta = np.zeros(self.n_features)
+        # Gram column of every feature that entered, in order of first entry
+        self.entered = {}
         self.alphas, self.coefs, self.events = [], [], []
         self.alpha = 0.0
         self.just_entered = self.just_exited = None
@@ -368,15 +304,16 @@ class _HomotopyWalk:
     def start(self):
         """Fit the unpenalized features, find alpha_max, record the first knot."""
         unpenalized = np.flatnonzero(self.unpenalized)
-        self._fit_unpenalized(unpenalized)
-        residual = self.design.y - self.design.matmat(self.beta)
-        correlations = self.design.rmatvec(residual)
+        residual, coefs = unpenalized_residual(self.design, unpenalized, self.positive)
+        self.beta[unpenalized] = coefs
+        correlations = self.design.correlations(residual) / self.n
         penalized = self.inactive & ~self.unpenalized
         reachable = correlations if self.positive else np.abs(correlations)
-        ratios = np.zeros(self.design.n_features)
+        ratios = np.zeros(self.n_features)
         ratios[penalized] = reachable[penalized] / self.penalties[penalized]
         self.alpha = max(float(ratios.max(initial=0.0)), 0.0)
-        if np.linalg.norm(residual) <= _ZERO_RESIDUAL_TOLERANCE * self.design.y_norm:
+        zero = _ZERO_RESIDUAL_TOLERANCE**2 * self.design.y_norm2
+        if float(residual @ residual) <= zero:
             # y is fitted exactly already: correlations are rounding noise.
             self.alpha = 0.0
         self.tie_tolerance = _TIE_TOLERANCE * self.alpha
@@ -394,24 +331,13 @@ class _HomotopyWalk:
             sign = np.sign(correlations[first])
             self._enter(first, sign, abs(correlations[first]))
 
-    def _fit_unpenalized(self, unpenalized):
-        if unpenalized.size == 0:
-            return
-        columns = self.design.columns(unpenalized)
-        if self.positive:
-            coefs = nnls(columns, self.design.y)[0]
-        else:
-            coefs = np.linalg.lstsq(columns, self.design.y, rcond=None)[0]
-        self.beta[unpenalized] = coefs
-
     def step(self, alpha_min):
         """Move to the next knot (or to alpha_min) and apply its event."""
         direction = self.active.direction(self.penalties)
-        columns = self.active.columns[:, : self.active.size]
-        residual = self.design.y - columns @ self.active.coefs[: self.active.size]
-        # Two matrix-vector products: faster than one with a 2-column matrix.
-        correlations = self.design.rmatvec(residual)
-        slopes = self.design.rmatvec(columns @ direction)
+        k = self.active.size
+        gram = self.active.gram[:, :k]
+        correlations = self.Zy - gram @ self.active.coefs[:k]
+        slopes = gram @ direction
 
         # Entries are indexed by feature, then exits by active position.
         steps = np.concatenate(
@@ -432,17 +358,17 @@ class _HomotopyWalk:
             return
         self._advance(step, direction)
         moved = correlations - step * slopes
-        if first < self.design.n_features:
+        if first < self.n_features:
             self._enter(first, np.sign(moved[first]), abs(moved[first]))
         else:
-            position = first - self.design.n_features
+            position = first - self.n_features
             self._exit(position, abs(moved[self.active.features[position]]))
 
     def _entry_steps(self, correlations, slopes):
         """Step t at which each inactive |c_j - t a_j| meets (alpha - t) pf_j."""
         if self.active.size >= self.rank_limit:
             # The active columns span the data: nothing more can enter.
-            return np.full(self.design.n_features, np.inf)
+            return np.full(self.n_features, np.inf)
         c, a, w = correlations, slopes, self.penalties
         with np.errstate(divide="ignore", invalid="ignore"):
             up = np.where(
@@ -480,8 +406,10 @@ class _HomotopyWalk:
         self._record_knot()
 
     def _enter(self, feature, sign, correlation):
-        column = self.design.columns([feature])[:, 0]
-        if not self.active.add(feature, column, sign, self.beta[feature]):
+        if feature not in self.entered:
+            self.entered[feature] = self.design.gram_columns([feature])[:, 0] / self.n
+        gram_column = self.entered[feature]
+        if not self.active.add(feature, gram_column, sign, self.beta[feature]):
             self.stop_unsafe(
                 f"feature {feature} is collinear with the active features at "
                 f"alpha={self.alpha:.6g}"
@@ -507,8 +435,7 @@ class _HomotopyWalk:
 
     def _record_event(self, feature, event, sign, correlation):
         self.events.append(
-            HomotopyEvent(
-                knot=len(self.alphas) - 1,
+            PathEvent(
                 alpha=self.alpha,
                 feature=int(feature),
                 event=event,

@@ -122,7 +122,7 @@ def multitask_path(
     W = np.zeros((n_features, n_targets))
     if coef_init is not None:
         W[:] = check_coef_init(coef_init, (n_targets, n_features)).T
-    usable = np.isfinite(penalty_factor) & (design.norms2 > 0)
+    usable = np.isfinite(penalty_factor) & design.nonconstant
     W[~usable] = 0.0
     R = Y_design.copy(order="F")
     nonzero = np.flatnonzero(np.abs(W).sum(axis=1))
