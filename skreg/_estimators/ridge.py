@@ -3,9 +3,9 @@
 :class:`Ridge` validates its input, turns ``alpha`` and ``penalty_factor`` into
 the diagonal penalty ``D = alpha * diag(penalty_factor)`` (the one place where
 the scale is set), wraps the centred, weighted data in a design of
-:mod:`skreg._ridge_design` (a dense X is centred on the fly, never copied) and
-hands it to a solver of :mod:`skreg._ridge_solvers`.
-:class:`RidgeCV` lives in :mod:`skreg._ridge_cv`.
+:class:`skreg._path.design.Design` (centred implicitly, never copied unless
+weighted) and hands it to a solver of :mod:`skreg._path.ridge_solvers`.
+:class:`RidgeCV` lives in :mod:`skreg._estimators.ridge_cv`.
 """
 
 from numbers import Integral, Real
@@ -17,9 +17,9 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
-from .._path.ridge_design import centre_data
 from .._path.ridge_solvers import (
     _DOF_MAX_DIM,
+    centre_data,
     solve_cg,
     solve_dual,
     solve_lbfgs,
@@ -146,10 +146,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         expected to be centred.
 
     copy_X : bool, default=True
-        Accepted for compatibility with scikit-learn. A dense X is never
-        copied nor modified (it is centred on the fly); a sparse X with sample
-        weights is copied to rescale its rows when ``copy_X=True`` and
-        rescaled in place otherwise, as in scikit-learn.
+        Accepted for compatibility with scikit-learn: X is never modified. It
+        is centred implicitly in every product; with sample weights its rows
+        are rescaled into a copy.
 
     max_iter : int, default=None
         Maximum number of iterations of the iterative solvers ('sparse_cg',
@@ -328,7 +327,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         alphas = _check_alpha(self.alpha, n_targets)
 
         design, Y, X_offset, y_offset, X_scale, _ = centre_data(
-            X, y, sample_weight, fit_intercept=self.fit_intercept, copy=self.copy_X
+            X, y, sample_weight, fit_intercept=self.fit_intercept
         )
         coef, n_iter, dof = _fit_ridge(
             design,

@@ -40,8 +40,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import validate_data
 
-from .._path.ridge_design import centre_data
-from .._path.ridge_solvers import _split_penalized, _unpenalized_coef
+from .._path.ridge_solvers import _split_penalized, _unpenalized_coef, centre_data
 from .._validation import check_penalty_factor, check_sample_weight
 from .ridge import Ridge
 
@@ -79,13 +78,13 @@ class _LeaveOneOut:
             F = np.zeros((n_samples, 0))
             self.w = np.zeros(0)
         elif mode == "cov":
-            C = self.scaled.gram() - W.T @ W
+            C = self.scaled.gram_matrix() - W.T @ W
             w, V = np.linalg.eigh(C)
             self.w = np.maximum(w, 0.0)
             self.V = V
             F = self.scaled.matmat(V) - Q @ (W @ V)
         elif mode == "gram":
-            K = self.scaled.kernel()
+            K = self.scaled.kernel_matrix()
             if fixed.shape[1]:
                 basis = np.linalg.qr(fixed, mode="complete")[0]
                 N = basis[:, fixed.shape[1] :]
@@ -363,7 +362,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
             sample_weight = sample_weight.astype(X.dtype, copy=False)
         unscaled_y = y
         design, Y, X_offset, y_offset, X_scale, sqrt_sw = centre_data(
-            X, y, sample_weight, fit_intercept=self.fit_intercept, copy=True
+            X, y, sample_weight, fit_intercept=self.fit_intercept
         )
         n_samples, n_targets = Y.shape
         if sqrt_sw is None:

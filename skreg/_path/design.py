@@ -22,11 +22,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse import linalg as sp_linalg
 from sklearn.utils import assert_all_finite
 
 from .._kernels import columns as column_kernels
 from .._kernels import gram as gram_kernels
 from .._kernels import working_set
+from . import products
 
 # Below this ratio of centred to raw squared norm, a column norm computed from
 # sums has lost more than half of its digits and is recomputed directly.
@@ -75,6 +77,10 @@ class Design:
         Weighted squared norm of the uncentred target.
     fit_intercept : bool
         Whether the columns and the target were centred.
+    column_scale : ndarray of shape (n_features,) or None
+        A scale of the columns, applied by the exact solvers' products
+        (:meth:`scaled`, :mod:`skreg._path.products`); the coordinate-descent
+        methods read the unscaled design.
     """
 
     X: object
@@ -91,6 +97,7 @@ class Design:
     nonconstant: np.ndarray = None
     y_norm2: float = 0.0
     fit_intercept: bool = True
+    column_scale: np.ndarray = None
 
     @property
     def is_sparse(self):
@@ -99,6 +106,57 @@ class Design:
     @property
     def n_features(self):
         return self.X.shape[1]
+
+    @property
+    def shape(self):
+        return self.X.shape
+
+    # --- products for the exact (ridge) solvers, honouring column_scale ---
+
+    def scaled(self, scale):
+        """The same design with column ``j`` multiplied by ``scale[j]``."""
+        if np.all(scale == 1.0):
+            return self
+        if self.column_scale is not None:
+            scale = self.column_scale * scale
+        return replace(self, column_scale=np.asarray(scale, dtype=np.float64))
+
+    def matmat(self, B):
+        """``Z @ B`` (``Z`` centred, weighted and column-scaled), float64."""
+        return products.matmat(self, B)
+
+    def rmatmat(self, R):
+        """``Z' @ R``, float64."""
+        return products.rmatmat(self, R)
+
+    def operator(self):
+        """``Z`` as a :class:`scipy.sparse.linalg.LinearOperator`."""
+        return sp_linalg.LinearOperator(
+            self.shape,
+            matvec=self.matmat,
+            rmatvec=self.rmatmat,
+            matmat=self.matmat,
+            rmatmat=self.rmatmat,
+            dtype=np.float64,
+        )
+
+    def toarray(self, columns=slice(None)):
+        """``Z[:, columns]`` as a dense float64 array (a copy)."""
+        return products.centred_block(self, columns=columns)
+
+    def gram_matrix(self):
+        """``Z' Z`` (n_features x n_features, float64)."""
+        return products.gram_matrix(self)
+
+    def kernel_matrix(self):
+        """``Z Z'`` (n_samples x n_samples, float64)."""
+        return products.kernel_matrix(self)
+
+    def column_sq_norms(self):
+        """Squared norms of the columns of ``Z``."""
+        if self.column_scale is None:
+            return self.norms2.copy()
+        return self.norms2 * self.column_scale**2
 
     def with_target(self, y, fit_intercept):
         """The same design with another target (for multi-output y)."""
@@ -222,7 +280,13 @@ def _dense_gram(X, v, y):
 
 
 def make_design(
-    X, y, sample_weight=None, fit_intercept=True, X_offset=None, form_gram=False
+    X,
+    y,
+    sample_weight=None,
+    fit_intercept=True,
+    X_offset=None,
+    form_gram=False,
+    keep_layout=False,
 ):
     """Prepare validated ``X`` and ``y`` for the kernels.
 
@@ -242,7 +306,11 @@ def make_design(
         the scikit-learn compatible path functions.
     form_gram : bool
         Form ``X' X`` of dense ``X`` in the same pass as the statistics (see
-        :func:`skreg._gram.forms_gram`), kept as ``Design.XtX``.
+        :func:`skreg._path.gram.forms_gram`), kept as ``Design.XtX``.
+    keep_layout : bool
+        Keep unweighted dense ``X`` in its own memory order (the exact ridge
+        solvers read any); the coordinate-descent kernels need it
+        Fortran-ordered, which copies a C-ordered ``X``.
 
     Returns
     -------
@@ -280,16 +348,23 @@ def make_design(
         )
     else:
         if sample_weight is None:
-            X_design = np.asfortranarray(X)
+            X_design = X if keep_layout else np.asfortranarray(X)
         else:
-            X_design = np.asfortranarray(X * v[:, np.newaxis].astype(X.dtype))
+            # in float64: weighting float32 X in float32 would round it a
+            # second time, before the centring that its spread relies on
+            X_design = X * v[:, np.newaxis]
+            if not keep_layout:
+                X_design = np.asfortranarray(X_design)
         if form_gram:
             XtX, column_v, Xy = _dense_gram(X_design, v, y_design)
             squares = np.diag(XtX).copy()
-        else:
+        elif X_design.flags.f_contiguous:
             column_v, squares, Xy = column_kernels.column_statistics_dense(
                 X_design, v, y_design
             )
+        else:
+            # (the kernels, compiled for Fortran order, would compile again)
+            column_v, squares, Xy = _column_statistics_numpy(X_design, v, y_design)
     if not (np.isfinite(column_v).all() and np.isfinite(squares).all()):
         # A NaN or inf in X shows in its column sums; name it as scikit-learn
         # does (the estimators skip their own finiteness pass over X).
@@ -321,8 +396,10 @@ def make_design(
         # above: recompute every norm directly from the centred values.
         if sparse.issparse(X_design):
             norms2 = column_kernels.centred_column_norms_sparse(*arrays, v, means)
-        else:
+        elif X_design.flags.f_contiguous:
             norms2 = column_kernels.centred_column_norms_dense(X_design, v, means)
+        else:
+            norms2 = _centred_norms_numpy(X_design, v, means)
     norms2 = np.maximum(norms2, 0.0)
     nonconstant = norms2 > 0
     if fit_intercept:
@@ -344,3 +421,27 @@ def make_design(
         y_norm2=float(v**2 @ y**2),
         fit_intercept=fit_intercept,
     )
+
+
+def _column_statistics_numpy(X, v, y):
+    """``(X'v, squared column norms, X'y)`` of dense ``X`` in any order."""
+    squares = np.zeros(X.shape[1])
+    step = max(1, products._BLOCK_BYTES // (8 * X.shape[1]))
+    for start in range(0, X.shape[0], step):
+        block = np.asarray(X[start : start + step], dtype=np.float64)
+        squares += np.einsum("ij,ij->j", block, block)
+        del block
+    column_v = np.asarray(X.T @ v, dtype=np.float64)
+    return column_v, squares, np.asarray(X.T @ y, dtype=np.float64)
+
+
+def _centred_norms_numpy(X, v, means):
+    """Squared norms of the centred columns, from float64 blocks of rows."""
+    norms = np.zeros(X.shape[1])
+    step = max(1, products._BLOCK_BYTES // (8 * X.shape[1]))
+    for start in range(0, X.shape[0], step):
+        rows = slice(start, start + step)
+        block = products._centred(X[rows], v[rows], means)
+        norms += np.einsum("ij,ij->j", block, block)
+        del block  # one block alive at a time, not two
+    return norms

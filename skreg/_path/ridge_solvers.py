@@ -31,6 +31,48 @@ from scipy.linalg import lapack
 from scipy.sparse import linalg as sp_linalg
 from sklearn.exceptions import ConvergenceWarning
 
+from .design import make_design
+
+
+def centre_data(X, y, sample_weight, *, fit_intercept):
+    """The design of a ridge problem and its centred, weighted targets.
+
+    The :class:`~skreg._path.design.Design` of the coordinate-descent
+    estimators, with raw sample weights (ridge's penalty is not divided by
+    their sum) and dense ``X`` in its own memory order: it is never copied
+    unless weighted, and centred implicitly in every product.
+
+    Returns
+    -------
+    design : Design
+    Y : ndarray of shape (n_samples, n_targets)
+        Centred targets multiplied by ``sqrt(sample_weight)``, float64.
+    X_offset, y_offset, X_scale
+        For ``LinearModel._set_intercept``, in the dtype of ``X``.
+    sqrt_sw : ndarray of shape (n_samples,) or None
+    """
+    Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
+    design = make_design(
+        X, Y[:, 0], sample_weight, fit_intercept=fit_intercept, keep_layout=True
+    )
+    if fit_intercept:
+        Y_offset = np.average(Y, axis=0, weights=sample_weight)
+    else:
+        Y_offset = np.zeros(Y.shape[1])
+    Y = (Y - Y_offset) * design.v[:, np.newaxis]
+    y_offset = Y_offset if np.ndim(y) > 1 else Y_offset[0]
+    sqrt_sw = None if sample_weight is None else design.v
+    return (
+        design,
+        Y,
+        design.X_offset.astype(X.dtype),
+        # scikit-learn casts y to the dtype of X: intercept_ and predictions
+        np.asarray(y_offset, dtype=X.dtype),
+        np.ones(X.shape[1], dtype=X.dtype),
+        sqrt_sw,
+    )
+
+
 # Above this size of the smaller Gram side, iterative solvers do not compute the
 # exact ``dof_`` (it would cost as much as an exact solve) and report NaN.
 _DOF_MAX_DIM = 2000
@@ -96,7 +138,7 @@ def solve_primal(design, Y, alphas, penalty_factor):
     dof : ndarray of shape (n_targets,)
         ``trace(X_c (X_c' X_c + D)^-1 X_c')``.
     """
-    G = design.gram()
+    G = design.gram_matrix()
     XtY = design.rmatmat(Y)
     n_features = G.shape[0]
     coef = np.empty((Y.shape[1], n_features))
@@ -128,8 +170,8 @@ def _split_penalized(design, alpha, penalty_factor):
     unpenalized = np.flatnonzero(~mask)
     scale = np.zeros(penalty_factor.shape[0])
     scale[mask] = 1.0 / np.sqrt(penalty_factor[mask])
-    Z = design.take(unpenalized).toarray()
-    scaled = design.scale_columns(scale)
+    Z = design.toarray(unpenalized)
+    scaled = design.scaled(scale)
     Q, z_sv, z_Vt = _orthonormal_basis(Z)
     return penalized, unpenalized, scale, scaled, (Q, z_sv, z_Vt)
 
@@ -160,7 +202,7 @@ def solve_dual(design, Y, alphas, penalty_factor):
             if has_penalty:
                 parts = _split_penalized(design, 1.0, penalty_factor)
                 Q = parts[4][0]
-                K_scaled = parts[3].kernel()
+                K_scaled = parts[3].kernel_matrix()
                 K = K_scaled
                 if Q.shape[1]:
                     KQ = K @ Q
@@ -168,7 +210,7 @@ def solve_dual(design, Y, alphas, penalty_factor):
                     K = 0.5 * (K + K.T)
                 cache[has_penalty] = (parts, K, K_scaled)
             else:
-                cache[has_penalty] = (None, design.kernel(), None)
+                cache[has_penalty] = (None, design.kernel_matrix(), None)
         parts, K, K_scaled = cache[has_penalty]
         Yt = Y[:, targets]
         if not has_penalty:

@@ -1,4 +1,4 @@
-"""The ridge design objects: implicit centring equals the explicit products."""
+"""Products with the implicitly centred design equal the explicit ones."""
 
 import tracemalloc
 
@@ -9,7 +9,8 @@ from numpy.testing import assert_allclose
 from sklearn import linear_model
 
 from skreg import Ridge, RidgeCV
-from skreg._path.ridge_design import CentredDesign, RawDenseDesign, centre_data
+from skreg._path.design import Design
+from skreg._path.ridge_solvers import centre_data
 
 ALPHAS = np.logspace(-3, 3, 13)
 
@@ -25,9 +26,9 @@ def explicit(X, sample_weight, scale, fit_intercept=True):
 
 def raw_design(X, sample_weight, scale, fit_intercept=True):
     y = np.zeros(X.shape[0])
-    design = centre_data(X, y, sample_weight, fit_intercept=fit_intercept, copy=True)[0]
-    assert isinstance(design, RawDenseDesign)
-    return design if scale is None else design.scale_columns(scale)
+    design = centre_data(X, y, sample_weight, fit_intercept=fit_intercept)[0]
+    assert isinstance(design, Design) and not design.is_sparse
+    return design if scale is None else design.scaled(scale)
 
 
 @pytest.mark.parametrize("shape", [(60, 7), (7, 60)])
@@ -49,10 +50,10 @@ def test_raw_dense_design_products(shape, weighted, scaled, offset, dtype):
     R = rng.randn(shape[0], 3)
     tol = 1e-9 if dtype == np.float64 else 1e-5
     assert_allclose(
-        design.gram(), Xc.T @ Xc, rtol=tol, atol=tol * np.abs(Xc).max() ** 2
+        design.gram_matrix(), Xc.T @ Xc, rtol=tol, atol=tol * np.abs(Xc).max() ** 2
     )
     assert_allclose(
-        design.kernel(), Xc @ Xc.T, rtol=tol, atol=tol * np.abs(Xc).max() ** 2
+        design.kernel_matrix(), Xc @ Xc.T, rtol=tol, atol=tol * np.abs(Xc).max() ** 2
     )
     assert_allclose(design.toarray(), Xc, rtol=tol, atol=tol)
     assert_allclose(design.column_sq_norms(), np.sum(Xc**2, axis=0), rtol=tol)
@@ -62,7 +63,7 @@ def test_raw_dense_design_products(shape, weighted, scaled, offset, dtype):
         assert_allclose(design.matmat(B), Xc @ B, rtol=ptol, atol=ptol)
         assert_allclose(design.rmatmat(R), Xc.T @ R, rtol=ptol, atol=ptol)
     columns = np.array([1, 4])
-    assert_allclose(design.take(columns).toarray(), Xc[:, columns], rtol=tol, atol=tol)
+    assert_allclose(design.toarray(columns), Xc[:, columns], rtol=tol, atol=tol)
     assert np.array_equal(X, X_before)
 
 
@@ -72,7 +73,7 @@ def test_raw_dense_design_constant_column_is_exactly_centred():
     rng = np.random.RandomState(1)
     X = rng.randn(50, 4)
     X[:, 2] = 7.0
-    G = raw_design(X, None, None).gram()
+    G = raw_design(X, None, None).gram_matrix()
     assert np.all(G[2] == 0.0)
     reg = Ridge(1.0, penalty_factor=[1.0, 1.0, 0.0, 1.0]).fit(X, rng.randn(50))
     assert reg.coef_[2] == 0.0
@@ -80,10 +81,10 @@ def test_raw_dense_design_constant_column_is_exactly_centred():
 
 def test_sparse_input_gets_the_implicitly_centred_design():
     X = sp.random(30, 8, density=0.3, format="csr", random_state=0)
-    design = centre_data(X, np.ones(30), None, fit_intercept=True, copy=True)[0]
-    assert isinstance(design, CentredDesign) and design.is_sparse
+    design = centre_data(X, np.ones(30), None, fit_intercept=True)[0]
+    assert isinstance(design, Design) and design.is_sparse
     assert_allclose(
-        design.gram(),
+        design.gram_matrix(),
         explicit(X.toarray(), None, None).T @ explicit(X.toarray(), None, None),
         atol=1e-12,
     )
