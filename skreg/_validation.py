@@ -157,6 +157,48 @@ def check_penalty_factor(penalty_factor, n_features, *, allow_inf=True):
     return factors
 
 
+def check_nonnegative(values, name, *, strictly=False):
+    """Validate a number or a list of numbers (alphas, gammas); the one checker.
+
+    Parameters
+    ----------
+    values : float or array-like of float
+        The numbers, each ``>= 0`` (``> 0`` with ``strictly``), finite.
+    name : str
+        The parameter's name; an entry is named ``name[i]`` in errors.
+    strictly : bool, default=False
+        Whether 0 is excluded.
+
+    Returns
+    -------
+    values : ndarray of shape (n_values,), float64
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter (or the entry) and what was expected.
+    """
+    raw = np.ravel(np.asarray(values, dtype=object))
+    if raw.size == 0:
+        raise ValueError(f"{name} must not be empty.")
+    names = (
+        [name] if np.ndim(values) == 0 else [f"{name}[{i}]" for i in range(raw.size)]
+    )
+    bound = "neither" if strictly else "left"
+    checked = np.array(
+        [
+            check_scalar(value, entry, Real, min_val=0.0, include_boundaries=bound)
+            for value, entry in zip(raw, names)
+        ],
+        dtype=np.float64,
+    )
+    bad = ~np.isfinite(checked)
+    if bad.any():
+        entry = names[int(np.flatnonzero(bad)[0])]
+        raise ValueError(f"{entry} must be a finite number, got {raw[bad][0]!r}.")
+    return checked
+
+
 def check_alphas(alphas, n_grids):
     """Validate a user-given list of alphas; return it sorted, one row per grid.
 
@@ -173,10 +215,7 @@ def check_alphas(alphas, n_grids):
     alphas : ndarray of shape (n_grids, n_alphas)
         Decreasing alphas, repeated for every grid.
     """
-    for index, alpha in enumerate(alphas):
-        check_scalar(
-            alpha, f"alphas[{index}]", Real, min_val=0.0, include_boundaries="left"
-        )
+    alphas = check_nonnegative(alphas, "alphas")
     return np.tile(np.sort(alphas)[::-1], (n_grids, 1))
 
 

@@ -172,9 +172,8 @@ def test_a_fitted_explanation_keeps_no_copy_of_x(Estimator):
 
 def test_explain_reads_the_design_of_the_fit(diabetes, monkeypatch):
     # no second validation of X, no second design
-    from skreg._estimators import elastic_net
     from skreg._explain import explanation
-    from skreg._path import design
+    from skreg._path import design, gram
 
     calls = []
 
@@ -185,7 +184,7 @@ def test_explain_reads_the_design_of_the_fit(diabetes, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the explanation validated X again")
 
-    monkeypatch.setattr(elastic_net, "make_design", counting)
+    monkeypatch.setattr(gram, "make_design", counting)
     monkeypatch.setattr(explanation, "make_design", counting)
     monkeypatch.setattr(explanation, "_validate_data", refuse)
     X, y = diabetes

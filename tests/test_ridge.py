@@ -239,7 +239,7 @@ def test_bad_alpha():
         ValueError, match="number of penalties do not correspond: 3 != 2"
     ):
         Ridge([1.0, 2.0, 3.0]).fit(X, Y)
-    with pytest.raises(ValueError, match="alpha must be non-negative"):
+    with pytest.raises(ValueError, match=r"alpha\[1\] == -2.0, must be >= 0.0"):
         Ridge([1.0, -2.0]).fit(X, Y)
     with pytest.raises(ValueError, match=r"alphas\[1\] == 0.0, must be > 0.0"):
         RidgeCV(alphas=[1.0, 0.0]).fit(X, Y)

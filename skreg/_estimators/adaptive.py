@@ -16,16 +16,21 @@ from sklearn.base import RegressorMixin, _fit_context, clone
 from sklearn.linear_model import RidgeCV
 from sklearn.linear_model._base import LinearModel
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._explain.fit import explain_fit
 from .._path.design import make_design
 from .._path.driver import solve_path
-from .._path.gram import forms_gram, resolve_gram
+from .._path.gram import prepare
 from .._path.grid import alpha_grid
-from .._validation import check_alphas, check_sample_weight, validate_single_target
+from .._validation import (
+    check_alphas,
+    check_nonnegative,
+    check_sample_weight,
+    validate_single_target,
+)
 from .elastic_net import fit_weighted_enet
 
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
@@ -368,14 +373,14 @@ def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, sett
         initial_estimator, X_train, y_train, raw_train, settings["fit_intercept"]
     )
     precompute, n_alphas = settings["precompute"], settings["n_alphas"]
-    design = make_design(
+    design, gram = prepare(
         X_train,
         y_train,
         sw_train,
         settings["fit_intercept"],
-        form_gram=forms_gram(X_train, precompute, n_alphas),
+        precompute,
+        n_alphas=n_alphas,
     )
-    gram = resolve_gram(design, precompute, n_alphas=n_alphas)
     return initial_coef, design, gram
 
 
@@ -551,18 +556,11 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.random_state = random_state
 
     def _check_gammas(self):
-        gammas = np.atleast_1d(np.asarray(self.gammas, dtype=object))
-        if gammas.ndim != 1 or gammas.size == 0:
+        if np.ndim(self.gammas) != 1:
             raise ValueError(
                 f"gammas must be a non-empty 1-D list of floats, got {self.gammas!r}."
             )
-        for index, gamma in enumerate(gammas):
-            check_scalar(
-                gamma, f"gammas[{index}]", Real, min_val=0.0, include_boundaries="left"
-            )
-            if np.isnan(gamma):
-                raise ValueError(f"gammas[{index}] must be a number >= 0, got nan.")
-        return gammas.astype(np.float64)
+        return check_nonnegative(self.gammas, "gammas")
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -20,7 +20,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from .._path.design import make_design
 from .._path.driver import solve_path
-from .._path.gram import forms_gram, resolve_gram
+from .._path.gram import prepare
 from .._path.grid import alpha_grid
 from .._validation import (
     check_alphas,
@@ -46,12 +46,13 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
         sw_train = sw_train * (len(train) / sw_train.sum())
     if sparse.issparse(X_train):
         X_train = X_train.tocsc()
-    design = make_design(
+    design, gram = prepare(
         X_train,
         y_train,
         sw_train,
         settings["fit_intercept"],
-        form_gram=forms_gram(X_train, settings["precompute"], len(alphas)),
+        settings["precompute"],
+        n_alphas=len(alphas),
     )
     coefs, _, _ = solve_path(
         design,
@@ -63,7 +64,7 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
         max_iter=settings["max_iter"],
         random_state=settings["seed"],
         selection=settings["selection"],
-        gram=resolve_gram(design, settings["precompute"], n_alphas=len(alphas)),
+        gram=gram,
     )
     intercepts = design.y_offset - design.X_offset @ coefs
     predictions = np.asarray(X_test @ coefs) + intercepts

@@ -12,9 +12,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from .._explain.fit import explain_fit
-from .._path.design import make_design
 from .._path.driver import solve_path
-from .._path.gram import forms_gram, resolve_gram
+from .._path.gram import prepare, resolve_gram
 from .._validation import (
     check_float_input,
     check_penalty_factor,
@@ -56,9 +55,7 @@ def fit_weighted_enet(
     n_targets = y.shape[1]
     n_features = X.shape[1]
     rng = check_random_state(random_state)
-    design = make_design(
-        X, y[:, 0], sample_weight, fit_intercept, form_gram=forms_gram(X, precompute)
-    )
+    design, gram = prepare(X, y[:, 0], sample_weight, fit_intercept, precompute)
     coef = np.zeros((n_targets, n_features))
     intercept = np.zeros(n_targets)
     dual_gaps = np.zeros(n_targets)
@@ -66,7 +63,7 @@ def fit_weighted_enet(
     for k in range(n_targets):
         if k > 0:
             design = design.with_target(y[:, k], fit_intercept)
-        gram = resolve_gram(design, precompute)
+            gram = resolve_gram(design, precompute)
         coefs, gaps, iters = solve_path(
             design,
             np.array([alpha]),

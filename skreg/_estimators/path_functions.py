@@ -14,9 +14,8 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from .._path.design import make_design
 from .._path.driver import solve_path
-from .._path.gram import forms_gram, resolve_gram
+from .._path.gram import prepare
 from .._path.grid import alpha_grid
 from .._path.multitask import multitask_path
 from .._validation import (
@@ -273,13 +272,15 @@ def enet_path(
             return alphas, coefs, dual_gaps, n_iters
         return alphas, coefs, dual_gaps
     n_path_alphas = _alphas if isinstance(_alphas, Integral) else np.size(_alphas)
-    design = make_design(
+    design, gram = prepare(
         X,
         y,
         sample_weight,
-        fit_intercept=False,
+        False,
+        precompute,
+        n_alphas=n_path_alphas,
         X_offset=X_offset,
-        form_gram=forms_gram(X, precompute, n_path_alphas),
+        Xy=Xy,
     )
 
     if isinstance(_alphas, Integral):
@@ -291,7 +292,6 @@ def enet_path(
 
     if coef_init is not None:
         coef_init = check_coef_init(coef_init, (n_features,))
-    gram = resolve_gram(design, precompute, Xy, n_alphas=alphas.size)
     coefs, dual_gaps, n_iters = solve_path(
         design,
         alphas,

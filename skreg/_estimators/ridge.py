@@ -27,7 +27,11 @@ from .._path.ridge_solvers import (
     solve_primal,
     solve_svd,
 )
-from .._validation import check_penalty_factor, check_sample_weight
+from .._validation import (
+    check_nonnegative,
+    check_penalty_factor,
+    check_sample_weight,
+)
 
 _SKLEARN_SOLVERS = {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga"}
 
@@ -60,16 +64,12 @@ def _resolve_solver(solver, *, positive, is_sparse, shape):
 
 def _check_alpha(alpha, n_targets, dtype_name="alpha"):
     """Return alpha as a float64 array of shape (n_targets,)."""
-    alphas = np.asarray(alpha, dtype=np.float64).ravel()
+    alphas = check_nonnegative(alpha, dtype_name)
     if alphas.shape[0] not in (1, n_targets):
         raise ValueError(
             "Number of targets and number of penalties do not correspond: "
             f"{alphas.shape[0]} != {n_targets} ({dtype_name} must be a scalar "
             "or have one entry per target)."
-        )
-    if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-        raise ValueError(
-            f"{dtype_name} must be non-negative and finite, got {alpha!r}."
         )
     return np.broadcast_to(alphas, (n_targets,)).copy()
 

@@ -28,7 +28,6 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.linear_model._ridge import _IdentityRegressor
 from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 from sklearn.model_selection import GridSearchCV
-from sklearn.utils import check_scalar
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -41,7 +40,11 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.validation import validate_data
 
 from .._path.ridge_solvers import _split_penalized, _unpenalized_coef, centre_data
-from .._validation import check_penalty_factor, check_sample_weight
+from .._validation import (
+    check_nonnegative,
+    check_penalty_factor,
+    check_sample_weight,
+)
 from .ridge import Ridge
 
 
@@ -283,24 +286,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
 
     def _checked_alphas(self):
         """Alphas as a float64 array, each checked (> 0 for LOO, >= 0 else)."""
-        bound = "neither" if self.cv is None else "left"
-        raw = np.ravel(np.asarray(self.alphas, dtype=object))
-        names = (
-            ["alphas"] if raw.size == 1 else [f"alphas[{i}]" for i in range(raw.size)]
-        )
-        return np.array(
-            [
-                check_scalar(
-                    value,
-                    name,
-                    target_type=numbers.Real,
-                    min_val=0.0,
-                    include_boundaries=bound,
-                )
-                for value, name in zip(raw, names)
-            ],
-            dtype=np.float64,
-        )
+        return check_nonnegative(self.alphas, "alphas", strictly=self.cv is None)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, **params):

@@ -1,10 +1,12 @@
-"""Choosing and checking the precomputed Gram matrix (``precompute``)."""
+"""The design of a fit and its Gram matrix: ``precompute`` chosen and checked."""
 
 import warnings
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils import check_array
+
+from .design import make_design
 
 # With precompute="auto", the Gram matrix is formed when the path has at least
 # this many alphas per feature (and n_samples > n_features). Forming Z'Z costs
@@ -40,8 +42,8 @@ def gram_pays(n_samples, n_features, n_alphas):
 def forms_gram(X, precompute, n_alphas=1):
     """Whether :func:`resolve_gram` will form ``Z'Z`` from ``X``.
 
-    Known before the design is prepared, so that :func:`skreg._path.make_design`
-    can form ``X'X`` in the pass that computes the column statistics.
+    Known before the design is prepared, so that :func:`prepare` can form
+    ``X'X`` in the pass that computes the column statistics.
 
     Parameters
     ----------
@@ -61,6 +63,39 @@ def forms_gram(X, precompute, n_alphas=1):
     if isinstance(precompute, str):  # "auto"
         return gram_pays(X.shape[0], X.shape[1], n_alphas)
     return precompute is True
+
+
+def prepare(
+    X,
+    y,
+    sample_weight,
+    fit_intercept,
+    precompute,
+    *,
+    n_alphas=1,
+    X_offset=None,
+    Xy=None,
+):
+    """The design of a fit and, when it is used, its Gram matrix.
+
+    :func:`skreg._path.design.make_design` forms ``X'X`` in its pass over the
+    data when :func:`resolve_gram` will use it.
+
+    Returns
+    -------
+    design : Design
+    gram : tuple (gram, Zy) or None
+        For the Gram kernel; see :func:`resolve_gram`.
+    """
+    design = make_design(
+        X,
+        y,
+        sample_weight,
+        fit_intercept,
+        X_offset=X_offset,
+        form_gram=forms_gram(X, precompute, n_alphas),
+    )
+    return design, resolve_gram(design, precompute, Xy, n_alphas=n_alphas)
 
 
 def resolve_gram(design, precompute, Xy=None, n_alphas=1):
@@ -115,11 +150,7 @@ def _check_gram_element(design, gram):
     n_features = design.n_features
     first = n_features // 2
     second = min(first + 1, n_features - 1)
-    columns = design.X[:, [first, second]]
-    columns = columns.toarray() if hasattr(columns, "toarray") else columns
-    z = np.asarray(columns, dtype=np.float64) - np.outer(
-        design.v, design.means[[first, second]]
-    )
+    z = design.columns([first, second])
     expected = z[:, 0] @ z[:, 1]
     rtol = 1e-4 if design.X.dtype == np.float32 else 1e-7
     if not np.isclose(expected, gram[first, second], rtol=rtol, atol=1e-5):
