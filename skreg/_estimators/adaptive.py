@@ -22,7 +22,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from .._explain.fit import explain_fit
 from .._path.design import make_design
-from .._path.driver import solve_path
+from .._path.folds import held_out_mse, training_weights
 from .._path.gram import prepare
 from .._path.grid import alpha_grid
 from .._validation import (
@@ -31,7 +31,7 @@ from .._validation import (
     check_sample_weight,
     validate_single_target,
 )
-from .elastic_net import fit_weighted_enet
+from .elastic_net import fit_weighted_enet, set_single_target_fit
 
 DEFAULT_RIDGE_ALPHAS = np.logspace(-6, 6, 25)
 
@@ -321,7 +321,7 @@ class AdaptiveLasso(_AdaptiveBase):
             X.shape[1],
         ):
             coef_init = np.asarray(self.coef_, dtype=np.float64)[np.newaxis]
-        coef, intercept, dual_gaps, n_iters, design = fit_weighted_enet(
+        fitted = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha,
@@ -337,13 +337,10 @@ class AdaptiveLasso(_AdaptiveBase):
         )
         self.initial_coef_ = initial_coef
         self.weights_ = weights
-        self.coef_ = coef[0].astype(X.dtype, copy=False)
-        self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
-        self.dual_gap_ = dual_gaps[0].astype(X.dtype)
-        self.n_iter_ = max(1, n_iters[0])
+        set_single_target_fit(self, fitted, X.dtype, at_least_one_pass=True)
         if self.explain:
             self.explanation_ = explain_fit(
-                design,
+                fitted[-1],
                 alpha=self.alpha,
                 l1_ratio=1.0,
                 penalty_factor=weights,
@@ -359,12 +356,7 @@ class AdaptiveLasso(_AdaptiveBase):
 def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, settings):
     """Fit the initial estimator on one training fold; prepare its path."""
     X_train, y_train = X[train], y[train]
-    sw_train = raw_train = None
-    if sample_weight is not None:
-        sw_train = sample_weight[train]
-        sw_train = sw_train * (len(train) / sw_train.sum())
-    if raw_weight is not None:
-        raw_train = raw_weight[train]
+    raw_train = None if raw_weight is None else raw_weight[train]
     if sparse.issparse(X_train):
         X_train = X_train.tocsc()
     else:
@@ -372,14 +364,13 @@ def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, sett
     initial_coef = fit_initial_coef(
         initial_estimator, X_train, y_train, raw_train, settings["fit_intercept"]
     )
-    precompute, n_alphas = settings["precompute"], settings["n_alphas"]
     design, gram = prepare(
         X_train,
         y_train,
-        sw_train,
+        training_weights(sample_weight, train),
         settings["fit_intercept"],
-        precompute,
-        n_alphas=n_alphas,
+        settings["precompute"],
+        n_alphas=settings["n_alphas"],
     )
     return initial_coef, design, gram
 
@@ -387,21 +378,19 @@ def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, sett
 def _fold_gamma_mse(X, y, sample_weight, test, fold, gamma, alphas, settings):
     """Test mean squared error along one gamma's path fitted on one fold."""
     initial_coef, design, gram = fold
-    coefs, _, _ = solve_path(
+    return held_out_mse(
         design,
+        gram,
+        X[test],
+        y[test],
+        None if sample_weight is None else sample_weight[test],
         alphas,
         adaptive_weights(initial_coef, gamma),
         l1_ratio=1.0,
         positive=settings["positive"],
         tol=settings["tol"],
         max_iter=settings["max_iter"],
-        gram=gram,
     )
-    intercepts = design.y_offset - design.X_offset @ coefs
-    predictions = np.asarray(X[test] @ coefs) + intercepts
-    squared_errors = (predictions - y[test, np.newaxis]) ** 2
-    sw_test = None if sample_weight is None else sample_weight[test]
-    return np.average(squared_errors, axis=0, weights=sw_test)
 
 
 class AdaptiveLassoCV(_AdaptiveBase):
@@ -590,8 +579,9 @@ class AdaptiveLassoCV(_AdaptiveBase):
         )
         weights = np.array([adaptive_weights(initial_coef, g) for g in gammas])
 
+        # the design of the whole data: its alpha grids, and the refit
+        design = make_design(X, y, sample_weight, self.fit_intercept)
         if isinstance(self.alphas, Integral):
-            design = make_design(X, y, sample_weight, self.fit_intercept)
             alphas = np.array(
                 [
                     alpha_grid(design, w, 1.0, self.eps, self.alphas, self.positive)
@@ -636,7 +626,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.alphas_ = alphas
         self.mse_path_ = np.moveaxis(mse_paths, 2, 1)
 
-        coef, intercept, dual_gaps, n_iters, _ = fit_weighted_enet(
+        fitted = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha_,
@@ -649,11 +639,9 @@ class AdaptiveLassoCV(_AdaptiveBase):
             tol=self.tol,
             positive=self.positive,
             random_state=rng,
+            design=design,
         )
         self.initial_coef_ = initial_coef
         self.weights_ = weights[best[0]]
-        self.coef_ = coef[0].astype(X.dtype, copy=False)
-        self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
-        self.dual_gap_ = dual_gaps[0].astype(X.dtype)
-        self.n_iter_ = max(1, n_iters[0])
+        set_single_target_fit(self, fitted, X.dtype, at_least_one_pass=True)
         return self

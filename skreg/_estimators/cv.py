@@ -3,7 +3,6 @@
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearModel
 from sklearn.model_selection import check_cv
@@ -19,8 +18,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._path.design import make_design
-from .._path.driver import solve_path
-from .._path.gram import prepare
+from .._path.folds import fold_design, held_out_mse
 from .._path.grid import alpha_grid
 from .._validation import (
     check_alphas,
@@ -28,34 +26,26 @@ from .._validation import (
     check_sample_weight,
     validate_single_target,
 )
-from .elastic_net import fit_weighted_enet
+from .elastic_net import fit_weighted_enet, set_single_target_fit
 
 
 def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
-    """Mean squared error on ``test`` of the path fitted on ``train``.
-
-    Returns
-    -------
-    mse : ndarray of shape (n_alphas,)
-    """
-    X_train, y_train = X[train], y[train]
-    X_test, y_test = X[test], y[test]
-    sw_train = sw_test = None
-    if sample_weight is not None:
-        sw_train, sw_test = sample_weight[train], sample_weight[test]
-        sw_train = sw_train * (len(train) / sw_train.sum())
-    if sparse.issparse(X_train):
-        X_train = X_train.tocsc()
-    design, gram = prepare(
-        X_train,
-        y_train,
-        sw_train,
-        settings["fit_intercept"],
-        settings["precompute"],
+    """Mean squared error on ``test`` of the path fitted on ``train``."""
+    design, gram = fold_design(
+        X,
+        y,
+        sample_weight,
+        train,
+        fit_intercept=settings["fit_intercept"],
+        precompute=settings["precompute"],
         n_alphas=len(alphas),
     )
-    coefs, _, _ = solve_path(
+    return held_out_mse(
         design,
+        gram,
+        X[test],
+        y[test],
+        None if sample_weight is None else sample_weight[test],
         alphas,
         settings["penalty_factor"],
         l1_ratio=l1_ratio,
@@ -64,12 +54,7 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
         max_iter=settings["max_iter"],
         random_state=settings["seed"],
         selection=settings["selection"],
-        gram=gram,
     )
-    intercepts = design.y_offset - design.X_offset @ coefs
-    predictions = np.asarray(X_test @ coefs) + intercepts
-    squared_errors = (predictions - y_test[:, np.newaxis]) ** 2
-    return np.average(squared_errors, axis=0, weights=sw_test)
 
 
 class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
@@ -125,8 +110,9 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         l1_ratios = self._l1_ratios()
 
+        # the design of the whole data: its alpha grid, and the refit
+        design = make_design(X, y, sample_weight, self.fit_intercept)
         if isinstance(self.alphas, Integral):
-            design = make_design(X, y, sample_weight, self.fit_intercept)
             alphas = np.array(
                 [
                     alpha_grid(
@@ -187,7 +173,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         computed = isinstance(self.alphas, Integral) and len(l1_ratios) > 1
         self.alphas_ = alphas if computed else alphas[0]
 
-        coef, intercept, dual_gaps, n_iters, _ = fit_weighted_enet(
+        fitted = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha_,
@@ -201,11 +187,9 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             positive=self.positive,
             random_state=rng,
             selection=self.selection,
+            design=design,
         )
-        self.coef_ = coef[0].astype(X.dtype, copy=False)
-        self.intercept_ = intercept[0].astype(X.dtype) if self.fit_intercept else 0.0
-        self.dual_gap_ = dual_gaps[0].astype(X.dtype)
-        self.n_iter_ = n_iters[0]
+        set_single_target_fit(self, fitted, X.dtype)
         if not hasattr(self, "l1_ratio"):
             del self.l1_ratio_
         return self

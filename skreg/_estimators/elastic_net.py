@@ -37,10 +37,13 @@ def fit_weighted_enet(
     positive=False,
     random_state=None,
     selection="cyclic",
+    design=None,
 ):
     """Fit every column of ``y`` at one alpha; the shared body of ``fit``.
 
     ``X``, ``y``, ``sample_weight`` and ``penalty_factor`` must be validated.
+    ``design``, the design of ``X`` and of ``y``'s first column, spares making
+    it again (a CV estimator's refit).
 
     Returns
     -------
@@ -55,7 +58,10 @@ def fit_weighted_enet(
     n_targets = y.shape[1]
     n_features = X.shape[1]
     rng = check_random_state(random_state)
-    design, gram = prepare(X, y[:, 0], sample_weight, fit_intercept, precompute)
+    if design is None:
+        design, gram = prepare(X, y[:, 0], sample_weight, fit_intercept, precompute)
+    else:
+        gram = resolve_gram(design, precompute)
     coef = np.zeros((n_targets, n_features))
     intercept = np.zeros(n_targets)
     dual_gaps = np.zeros(n_targets)
@@ -82,6 +88,18 @@ def fit_weighted_enet(
         dual_gaps[k] = gaps[0]
         n_iters.append(iters[0])
     return coef, intercept, dual_gaps, n_iters, design
+
+
+def set_single_target_fit(estimator, fitted, dtype, *, at_least_one_pass=False):
+    """Set ``coef_``, ``intercept_``, ``dual_gap_`` and ``n_iter_`` of a fit of
+    one target (:func:`fit_weighted_enet`'s result), in the dtype of X."""
+    coef, intercept, dual_gaps, n_iters, _ = fitted
+    estimator.coef_ = coef[0].astype(dtype, copy=False)
+    estimator.intercept_ = (
+        intercept[0].astype(dtype) if estimator.fit_intercept else 0.0
+    )
+    estimator.dual_gap_ = dual_gaps[0].astype(dtype)
+    estimator.n_iter_ = max(1, n_iters[0]) if at_least_one_pass else n_iters[0]
 
 
 class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
