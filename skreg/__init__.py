@@ -9,12 +9,16 @@ from ._numba_cache import ensure_cache_location
 # before any kernel is defined: numba refuses cache=True without a location
 ensure_cache_location()
 
-from ._estimators.adaptive import AdaptiveLasso, AdaptiveLassoCV
+from ._estimators.adaptive import AdaptiveLasso
+from ._estimators.adaptive_cv import AdaptiveLassoCV
 from ._estimators.cv import ElasticNetCV, LassoCV
-from ._estimators.elastic_net import ElasticNet, Lasso
+from ._estimators.elastic_net import ElasticNet
+from ._estimators.lasso import Lasso
 from ._estimators.path_functions import enet_path, lasso_path
-from ._estimators.ridge_cv import Ridge, RidgeCV
-from ._explain.explanation import PathExplanation, explain_lasso_path
+from ._estimators.ridge import Ridge
+from ._estimators.ridge_cv import RidgeCV
+from ._explain.explanation import PathExplanation
+from ._explain.lasso_path import explain_lasso_path
 
 __version__ = "0.1.0.dev0"
 

@@ -28,122 +28,12 @@ from sklearn.utils.validation import (
 )
 
 from .._path.design import make_design
-from .._path.homotopy import PathEvent, lasso_homotopy
+from .._path.homotopy import PathEvent
 from .._validation import check_penalty_factor, check_sample_weight
+from .story import FeatureStory, _penalty
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
 _METHODS = ("homotopy", COORDINATE_DESCENT_METHOD)
-# How many of the largest contributions why() names.
-_TOP_CONTRIBUTIONS = 3
-_PAST_TENSE = {"enter": "entered", "exit": "left"}
-_PRESENT_TENSE = {"enter": "enters", "exit": "leaves"}
-
-
-class FeatureStory:
-    """One feature's KKT story at one alpha, as numbers and as text.
-
-    ``str(story)`` is the text. Every number is on the centred, weighted scale
-    (divided by the sum of sample weights ``n``), and they add up:
-    ``raw_correlation == explained_by_active + residual_correlation``.
-
-    Attributes
-    ----------
-    feature : str or int
-        The feature (name when known, else index).
-    alpha : float
-        Penalty strength of the story.
-    coefficient : float
-        Its coefficient at ``alpha``.
-    active : bool
-        Whether the coefficient is nonzero at ``alpha``.
-    raw_correlation : float
-        ``x_j' y / n``: its correlation with the (centred) target.
-    explained_by_active : float
-        ``x_j' X_A beta_A / n``: the part of it that the active features'
-        fit already accounts for.
-    contributions : dict
-        ``{feature: x_j' x_k beta_k / n}`` for every active ``k``, largest in
-        absolute value first. They sum to ``explained_by_active``.
-    residual_correlation : float
-        ``x_j' r / n``: what is left for the feature to explain.
-    penalty : float
-        ``alpha * pf_j``: what ``|residual_correlation|`` must reach for the
-        coefficient to be nonzero.
-    penalty_factor : float
-        ``pf_j``.
-    entry_alpha : float
-        The largest alpha at which it is nonzero on the path (0 if never,
-        ``inf`` if unpenalized).
-    events : list of PathEvent
-        This feature's own events, in path order.
-    """
-
-    def __init__(self, **numbers_and_context):
-        self.__dict__.update(numbers_and_context)
-
-    def __repr__(self):
-        return f"FeatureStory(feature={self.feature!r}, alpha={self.alpha:.6g})"
-
-    def __str__(self):
-        lines = [
-            f"{self._name} at alpha = {self.alpha:.6g} "
-            f"(all numbers are x'v / n on centred data):",
-            f"  correlation with y                x'y/n  = {self.raw_correlation:+.6g}",
-            f"  accounted for by active features  x'Xb/n = "
-            f"{self.explained_by_active:+.6g}",
-        ]
-        for name, value in list(self.contributions.items())[:_TOP_CONTRIBUTIONS]:
-            lines.append(f"      of which via {_text(name)}: {value:+.6g}")
-        lines += [
-            f"  left in the residual              x'r/n  = "
-            f"{self.residual_correlation:+.6g}",
-            f"  penalty                     alpha * pf   = {self.penalty:.6g}"
-            f"  (pf = {self.penalty_factor:g})",
-            self._verdict(),
-            self._history(),
-        ]
-        return "\n".join(line for line in lines if line)
-
-    @property
-    def _name(self):
-        return _text(self.feature)
-
-    def _verdict(self):
-        if np.isinf(self.penalty_factor):
-            return "  Excluded (penalty_factor = inf): never in the model."
-        if self.penalty_factor == 0:
-            return (
-                "  Unpenalized (penalty_factor = 0): fitted by least squares, its "
-                "residual correlation is 0."
-            )
-        if self.active:
-            return (
-                f"  In the model (coefficient {self.coefficient:+.6g}): its "
-                "residual correlation equals its penalty, with the coefficient's "
-                "sign, as the KKT conditions require of a nonzero coefficient."
-            )
-        share = abs(self.residual_correlation) / self.penalty if self.penalty else 0
-        return (
-            f"  Not in the model: |x'r|/n is {share:.0%} of its penalty, so the "
-            "lasso keeps its coefficient at zero."
-        )
-
-    def _history(self):
-        if not self.events:
-            return "  It does not enter anywhere on this path."
-        past = [
-            f"{_PAST_TENSE[e.event]} at alpha = {e.alpha:.6g}"
-            for e in self.events
-            if e.alpha >= self.alpha
-        ]
-        upcoming = [e for e in self.events if e.alpha < self.alpha]
-        told = ["It " + ", then ".join(past) + "." if past else ""]
-        if upcoming:
-            told.append(
-                f"Further down the path it {_PRESENT_TENSE[upcoming[0].event]} "
-                f"at alpha = {upcoming[0].alpha:.6g}."
-            )
-        return "  " + " ".join(part for part in told if part)
 
 
 class PathExplanation:
@@ -610,134 +500,6 @@ class PathExplanation:
         )
 
 
-def explain_lasso_path(
-    X,
-    y,
-    *,
-    alpha_min=0.0,
-    penalty_factor=None,
-    sample_weight=None,
-    fit_intercept=True,
-    positive=False,
-    feature_names=None,
-):
-    """Compute the exact lasso path with its events and explain it.
-
-    Walks the path of
-
-    .. math::
-
-        \\min_{b, \\beta} \\frac{1}{2 \\sum_i s_i} \\sum_i s_i
-        (y_i - b - x_i^\\top \\beta)^2 + \\alpha \\sum_j pf_j |\\beta_j|
-
-    knot by knot (LARS-lasso homotopy) from ``alpha_max``, where every
-    penalized coefficient is zero, down to ``alpha_min``, recording which
-    feature entered or left at each knot and the KKT numbers that decided it.
-
-    Parameters
-    ----------
-    X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Training data. Sparse matrices are never densified: centering is
-        implicit in every product.
-    y : array-like of shape (n_samples,)
-        Target.
-    alpha_min : float, default=0.0
-        Smallest alpha of the path (0: the whole path).
-    penalty_factor : array-like of shape (n_features,), default=None
-        ``pf_j``: 1 for every feature if None; 0 leaves a feature unpenalized
-        (in the model from the start); ``np.inf`` excludes it.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
-    fit_intercept : bool, default=True
-        Whether to fit an intercept (the data are then centred, with weights).
-    positive : bool, default=False
-        Constrain every coefficient to be non-negative.
-    feature_names : array-like of str, default=None
-        Column names; taken from X when it is a DataFrame.
-
-    Returns
-    -------
-    explanation : PathExplanation
-        With ``method="homotopy"``. If the homotopy became numerically unsafe
-        (tied events from collinear features, an entering feature collinear with
-        the active ones, too many knots), ``explanation.safe`` is False, the
-        path stops at the last exact knot and ``explanation.note`` says why:
-        the caller should then compute a coordinate-descent path instead.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from skreg import explain_lasso_path
-    >>> data = load_diabetes(as_frame=True)
-    >>> explanation = explain_lasso_path(data.data, data.target)
-    >>> print(explanation.report().splitlines()[6])
-     1. at alpha = 2.14804, bmi entered (+): its correlation with the ...
-    """
-    X, y, sample_weight, penalty_factor, feature_names = _validate_data(
-        X, y, sample_weight, penalty_factor, feature_names
-    )
-    if not (isinstance(alpha_min, numbers.Real) and 0 <= alpha_min < np.inf):
-        raise ValueError(f"alpha_min must be a finite number >= 0, got {alpha_min!r}.")
-    design = make_design(X, y, sample_weight, fit_intercept)
-    return homotopy_explanation(
-        design,
-        penalty_factor,
-        alpha_min=float(alpha_min),
-        positive=positive,
-        feature_names=feature_names,
-    )
-
-
-def homotopy_explanation(design, penalty_factor, *, alpha_min, positive, feature_names):
-    """The explanation of the exact lasso path on ``design`` (validated input).
-
-    The estimators call it with the design of their own fit; the result says,
-    in ``safe`` and ``note``, whether the homotopy reached ``alpha_min``.
-    """
-    result = lasso_homotopy(
-        design, penalty_factor, alpha_min=alpha_min, positive=positive
-    )
-    note = None
-    if not result.safe:
-        note = (
-            f"the homotopy stopped at alpha = {result.alphas[-1]:.6g}, before "
-            f"alpha_min, because {result.reason}."
-        )
-    return PathExplanation._from_design(
-        design,
-        alphas=result.alphas,
-        coef_path=result.coefs,
-        events=result.events,
-        intercepts=result.intercepts,
-        penalty_factor=penalty_factor,
-        positive=positive,
-        feature_names=feature_names,
-        method="homotopy",
-        note=note,
-        safe=result.safe,
-        gram=result.gram,
-        gram_features=result.gram_features,
-    )
-
-
-def _validate_data(X, y, sample_weight, penalty_factor, feature_names):
-    if feature_names is None:
-        feature_names = _get_feature_names(X)
-    X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
-    y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
-    check_consistent_length(X, y)
-    sample_weight = check_sample_weight(sample_weight, X, rescale=True)
-    penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
-    if feature_names is not None:
-        feature_names = np.asarray(feature_names, dtype=object)
-        if feature_names.shape != (X.shape[1],):
-            raise ValueError(
-                f"feature_names must have one name per column of X ({X.shape[1]}), "
-                f"got shape {feature_names.shape}."
-            )
-    return X, y, sample_weight, penalty_factor, feature_names
-
-
 def _validate_path(alphas, coef_path, n_features):
     alphas = np.asarray(alphas, dtype=np.float64).ravel()
     coef_path = np.asarray(coef_path, dtype=np.float64)
@@ -756,12 +518,19 @@ def _field(record, name, position):
     return getattr(record, name) if hasattr(record, name) else record[position]
 
 
-def _text(feature):
-    return feature if isinstance(feature, str) else f"x{feature}"
-
-
-def _penalty(alpha, penalty_factor):
-    """``alpha * pf``, and ``inf`` for an excluded feature (``pf = inf``)."""
-    if np.isinf(penalty_factor):
-        return np.inf
-    return float(alpha * penalty_factor)
+def _validate_data(X, y, sample_weight, penalty_factor, feature_names):
+    if feature_names is None:
+        feature_names = _get_feature_names(X)
+    X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
+    y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
+    check_consistent_length(X, y)
+    sample_weight = check_sample_weight(sample_weight, X, rescale=True)
+    penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
+    if feature_names is not None:
+        feature_names = np.asarray(feature_names, dtype=object)
+        if feature_names.shape != (X.shape[1],):
+            raise ValueError(
+                f"feature_names must have one name per column of X ({X.shape[1]}), "
+                f"got shape {feature_names.shape}."
+            )
+    return X, y, sample_weight, penalty_factor, feature_names

@@ -7,11 +7,8 @@ second validation, no copy of X) and the path layer's events.
 import numpy as np
 
 from .._path.bisection import _BISECTION_RTOL, bisection_path
-from .explanation import (
-    COORDINATE_DESCENT_METHOD,
-    PathExplanation,
-    homotopy_explanation,
-)
+from .explanation import COORDINATE_DESCENT_METHOD, PathExplanation
+from .lasso_path import homotopy_explanation
 
 
 def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_names):
