@@ -41,13 +41,13 @@ ESTIMATORS = [
 # check too): both fits stop at max_iter=1000, unconverged, and two
 # unconverged fits agree to their duality gap only, or exactly when their
 # trajectories happen to coincide (then the check passes: the mark is not
-# strict). tests/test_cv.py shows that the weights are honoured: weights and
+# strict). tests/estimators/test_cv.py shows that the weights are honoured: weights and
 # repeated rows, with matching folds and a converged solve, give the same
 # model.
 _UNCONVERGED_WEIGHT_CHECK = (
     "the refit at the alpha the check's folds choose does not converge within "
     "max_iter=1000 (nor does scikit-learn's); converged, weights equal "
-    "repetitions (tests/test_cv.py)"
+    "repetitions (tests/estimators/test_cv.py)"
 )
 
 

@@ -32,7 +32,7 @@ def _default_initial_estimator(fit_intercept, X):
 
     On dense X the leave-one-out errors of all 25 alphas come from one SVD
     (``gcv_mode="svd"``); scikit-learn's default for ``n > p`` recomputes an
-    ``n p^2`` diagonal per alpha, several times slower with the same result.
+    ``n p^2`` diagonal per alpha, for the same result.
     """
     gcv_mode = None if sparse.issparse(X) else "svd"
     return RidgeCV(

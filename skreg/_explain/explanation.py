@@ -76,8 +76,8 @@ class PathExplanation:
     events : iterable
         Entries and exits in path order, each with attributes or fields
         ``(alpha, feature, event, sign, correlation, penalty)``, ``feature``
-        being a column index (a :class:`PathEvent` or a tuple in that
-        order).
+        being a column index (a :class:`~skreg._path.homotopy.PathEvent` or
+        a tuple in that order).
     intercepts : array-like of shape (n_alphas,), default=None
         Intercepts at ``alphas``; computed from the weighted means if None.
     penalty_factor : array-like of shape (n_features,), default=None

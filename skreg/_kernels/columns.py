@@ -2,8 +2,8 @@
 
 Leaf functions over arrays, called from Python only (never from another
 kernel), so that numba's on-disk cache of each is independent of the others.
-Centring is implicit, as in :mod:`skreg._cd_kernels`: column ``j`` stands for
-``z_j = x_j - mean_j * v``.
+Centring is implicit, as in :mod:`skreg._kernels.coordinate_descent`: column
+``j`` stands for ``z_j = x_j - mean_j * v``.
 """
 
 import numpy as np
@@ -12,9 +12,9 @@ from numba import njit
 # Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
 # Not for loops over a sparse column's entries: vectorized, their short
-# gathers run about 25 % slower than the scalar loop. Those loops index with
-# unsigned positions and row indices (np.uintp): with signed ones, numba
-# checks every access for a negative index, which made them 1.5x slower.
+# gathers are slower than the scalar loop (see benchmarks/README.md). Those
+# loops index with unsigned positions and row indices (np.uintp): with signed
+# ones, numba checks every access for a negative index.
 _SPARSE_FAST = {"contract"}
 
 

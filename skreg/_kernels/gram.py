@@ -8,15 +8,15 @@ loaded from the chunk feeds four or six multiply-adds. Only the upper
 triangle is computed (the diagonal blocks' with 21 sums), then mirrored. It
 also accumulates ``X'v`` and ``X'y`` on the chunk while it is in cache, which
 spares the separate pass of
-:func:`skreg._column_kernels.column_statistics_dense`.
+:func:`skreg._kernels.columns.column_statistics_dense`.
 
 Sums are accumulated in float64, also for float32 ``X``. The kernel is
 compiled for the host's vector instructions (AVX-512 where present), which a
-BLAS built for older processors may not use: on the 2-core Zen 5 machine of
-``benchmarks/`` it forms ``X'X`` of 100000 x 100 in 14-16 ms, against
-27-31 ms for OpenBLAS's ``syrk`` with one thread. It runs on one thread.
-Wider than :data:`MAX_FEATURES`, a chunk of rows no longer fits in L2 and
-BLAS is faster (3000 x 2999: 730 ms against 560 ms); callers use it there.
+BLAS built for older processors may not use, and runs on one thread. Wider
+than :data:`MAX_FEATURES`, a chunk of rows no longer fits in L2 and BLAS is
+faster; callers use it there. The timings against OpenBLAS's ``syrk`` behind
+both choices are in ``benchmarks/README.md`` ("Measurements behind the
+code's constants").
 """
 
 import numpy as np
@@ -25,13 +25,13 @@ from numba import njit
 # Reassociation lets LLVM vectorize the sums over rows; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
 
-# Rows per chunk: a chunk of 100 float64 columns is 400 KB, within L2 (2 MB
-# per core on the benchmark machine). Each block's 24 sums are reduced across
+# Rows per chunk: a chunk of 100 float64 columns is 400 KB, within a
+# core's L2 cache. Each block's 24 sums are reduced across
 # vector lanes once per chunk; shorter chunks spend more time on that.
 _CHUNK_ROWS = 512
 
-# Up to this many features the kernel beat OpenBLAS on that machine (4000 x
-# 2000: 308 against 323 ms; 20000 x 1000: 360 against 425 ms).
+# Up to this many features the kernel beats single-threaded OpenBLAS
+# (benchmarks/README.md).
 MAX_FEATURES = 2000
 
 
@@ -68,7 +68,7 @@ def gram_statistics_dense(X, v, y):
             # when j0 is not a multiple of four, their own triangle, then
             # x_j' v and x_j' y. Their first reads from memory come with many
             # multiply-adds each, which hides the memory's latency (a
-            # separate statistics loop first made the kernel 15 % slower).
+            # separate statistics loop would expose it).
             # Columns past the last are clamped to it: computed, not stored.
             above = j0 - j0 % np.uintp(4)
             four = np.uintp(4)

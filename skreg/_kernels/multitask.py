@@ -1,6 +1,6 @@
 """Numba block coordinate descent for the multi-task elastic net.
 
-The kernel solves, in sum units (see :mod:`skreg._cd_kernels`),
+The kernel solves, in sum units (see :mod:`skreg._kernels.coordinate_descent`),
 
 .. math::
 

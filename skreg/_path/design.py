@@ -26,8 +26,8 @@ from scipy.sparse import linalg as sp_linalg
 from sklearn.utils import assert_all_finite
 
 from .._kernels import columns as column_kernels
+from .._kernels import correlations as correlation_kernels
 from .._kernels import gram as gram_kernels
-from .._kernels import working_set
 from . import products
 
 # Below this ratio of centred to raw squared norm, a column norm computed from
@@ -170,16 +170,18 @@ class Design:
     def correlations(self, R):
         """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
         if self.is_sparse:
-            return working_set.centred_correlations_sparse(
+            return correlation_kernels.centred_correlations_sparse(
                 self.X.data, self.X.indices, self.X.indptr, R, self.v, self.means
             )
-        return working_set.centred_correlations_dense(self.X, R, self.v, self.means)
+        return correlation_kernels.centred_correlations_dense(
+            self.X, R, self.v, self.means
+        )
 
     def correlations_of(self, R, features):
         """``Z' R`` for the listed features only."""
         features = np.asarray(features, dtype=np.intp)
         if self.is_sparse:
-            return working_set.centred_correlations_subset_sparse(
+            return correlation_kernels.centred_correlations_subset_sparse(
                 self.X.data,
                 self.X.indices,
                 self.X.indptr,
@@ -188,7 +190,7 @@ class Design:
                 self.means,
                 features,
             )
-        return working_set.centred_correlations_subset_dense(
+        return correlation_kernels.centred_correlations_subset_dense(
             self.X, R, self.v, self.means, features
         )
 

@@ -19,38 +19,45 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from .._kernels import working_set
+from .._kernels import kkt, working_set
+from .._kernels.coordinate_descent import Data
+from .._kernels.working_set import Settings
 from .grid import _finite_factors
 
 
-def _storage_arguments(design, gram):
-    """The design's storage as the four arrays the compiled solve takes.
+def _kernel_data(design, gram, target):
+    """The design as the compiled solve reads it (:class:`Data`).
 
-    ``(X, X_data, X_indices, X_indptr)``: the Gram matrix or dense ``X`` in
-    the first slot, or a CSC matrix's arrays in the other three; the unused
-    slots get small placeholders of the types the compiled code expects.
+    The Gram matrix or dense ``X`` in ``X``, or a CSC matrix's arrays in the
+    CSC slots; the unused slots get small placeholders of the types the
+    compiled code expects. ``target`` is ``y``, or ``Z'y`` with the Gram matrix.
     """
-    if gram is not None:
-        return gram, np.empty(0), np.empty(0, np.int32), np.zeros(1, np.int32)
-    if design.is_sparse:
-        X = design.X
-        placeholder = np.empty((0, 0), dtype=X.dtype)
-        return placeholder, X.data, X.indices, X.indptr
     X = design.X
-    return X, np.empty(0, X.dtype), np.empty(0, np.int32), np.zeros(1, np.int32)
+    if gram is not None:
+        X_parts = (gram, np.empty(0), np.empty(0, np.int32), np.zeros(1, np.int32))
+    elif design.is_sparse:
+        X_parts = (np.empty((0, 0), dtype=X.dtype), X.data, X.indices, X.indptr)
+    else:
+        X_parts = (
+            X,
+            np.empty(0, X.dtype),
+            np.empty(0, np.int32),
+            np.zeros(1, np.int32),
+        )
+    return Data(
+        *X_parts, target, design.v, design.means, design.column_v, design.norms2
+    )
 
 
 def _shadow_pays(design, n_alphas):
     """Whether the KKT checks should read a float32 copy of dense ``X``.
 
     Along a path on wide dense float64 ``X``, most of the time goes to full
-    passes ``Z' R`` that stream ``X`` from memory (on 500 x 5000, 16 of 22 ms);
-    a float32 copy halves their bytes, and its rounding error is added to the
-    bounds (measured: that path 17-19 % faster, the correlated one 7 %). The
-    copy costs more than one pass and half of ``X`` in memory: a single fit
-    does without it, and so does tall ``X``, whose few full passes it does not
-    repay (a 50-alpha path on 10000 x 1000 took 45-55 ms without it, 58-80 ms
-    with it).
+    passes ``Z' R`` that stream ``X`` from memory; a float32 copy halves their
+    bytes, and its rounding error is added to the bounds. The copy costs more
+    than one pass and half of ``X`` in memory: a single fit does without it,
+    and so does tall ``X``, whose few full passes it does not repay (the
+    timings are in ``benchmarks/README.md``).
     """
     if design.is_sparse or design.X.dtype != np.float64 or n_alphas < 2:
         return False
@@ -62,8 +69,8 @@ def _shadow_pays(design, n_alphas):
 # count growing at most _BLOCK_GROWTH-fold from one call to the next. Python
 # sees Ctrl-C only between calls, so a long path stops within about a block,
 # as scikit-learn's stops between alphas; a small path still takes a handful
-# of calls (a call from Python per alpha cost about 6 us, most of a small
-# problem's solve).
+# of calls (a call from Python per alpha would be most of a small problem's
+# solve).
 _BLOCK_SECONDS = 0.05
 _BLOCK_GROWTH = 4
 
@@ -146,7 +153,7 @@ def solve_path(
         solve_alphas = working_set.solve_alphas_gram
         # the kernel's state: H = Z'R instead of the residual
         state, target = Zy - gram_matrix @ w, Zy
-        bounds = working_set.KKTBounds(1, n_features, design.norms2)
+        bounds = kkt.new_bounds(1, n_features, design.norms2)
     else:
         gram_matrix = None
         solve_alphas = (
@@ -155,13 +162,13 @@ def solve_path(
             else working_set.solve_alphas_dense
         )
         state, target = design.residual_part(w), design.y
-        bounds = working_set.KKTBounds(design.y.shape[0], n_features, design.norms2)
+        bounds = kkt.new_bounds(design.y.shape[0], n_features, design.norms2)
         if _shadow_pays(design, alphas.size):
-            bounds.use_shadow(design.X)
+            bounds = kkt.with_shadow(bounds, design.X)
         if not w.any():
             # At w = 0 the residual is y, whose correlations are known.
-            bounds.start_from(design.y, design.Zy)
-    storage = _storage_arguments(design, gram_matrix)
+            kkt.start_from(bounds, design.y, design.Zy)
+    data = _kernel_data(design, gram_matrix, target)
     gap_tol = tol * yy
     seed = 0
     if selection == "random":
@@ -178,27 +185,23 @@ def solve_path(
     # features the gap-safe test screened at each alpha: not used here, kept
     # by the compiled solve for diagnostics (the screening tests read it)
     n_screened = np.empty(alphas.size, dtype=np.int64)
-    arguments = (
-        w, state, *storage, target, yy, design.v, design.means,
-        design.column_v, design.norms2,
-    )  # fmt: skip
-    settings = (
+    settings = Settings(
         factors, float(design.n_samples), float(l1_ratio), usable, unpenalized,
         bool(positive), int(max_iter), float(tol), float(gap_tol),
-        selection == "random", seed, bounds.norms, bounds.correlations,
-        bounds.slack, bounds.snapshot_of, bounds.snapshots, bounds.n_snapshots,
-        bounds.shadow, bounds.shadow_errors, ws_correlations, residual_stats,
+        selection == "random", seed,
     )  # fmt: skip
+    scratch = (ws_correlations, residual_stats)
     start, block, previous_alpha = 0, 1, 0.0
     while start < alphas.size:
         stop = min(start + block, alphas.size)
         began = time.perf_counter()
-        solve_alphas(
-            *arguments, alphas[start:stop], previous_alpha,
-            start == 0 and coef_init is not None and check_warm_start, *settings,
+        check_first = start == 0 and coef_init is not None and check_warm_start
+        grid = (alphas[start:stop], float(previous_alpha), check_first)
+        results = (
             coefs[start:stop], gaps[start:stop], epochs[start:stop],
             n_screened[start:stop],
         )  # fmt: skip
+        solve_alphas(w, state, data, yy, grid, settings, bounds, scratch, results)
         block = _next_block(stop - start, time.perf_counter() - began)
         start, previous_alpha = stop, alphas[stop - 1]
     if warn:

@@ -11,12 +11,9 @@ from .design import make_design
 # With precompute="auto", the Gram matrix is formed when the path has at least
 # this many alphas per feature (and n_samples > n_features). Forming Z'Z costs
 # about n p^2 / 2 multiply-adds at BLAS-3 speed; a solve on dense X costs a
-# few passes of n p each per alpha at memory speed, fewer near alpha_max.
-# Measured with skreg's Gram kernel (one thread), on the first k alphas of a
-# 50-alpha grid: on 100000 x 100 the two break even between 5 and 8 alphas
-# (a single fit: 12 ms direct, 19 ms with the Gram matrix); on 20000 x 300
-# direct mode is still faster at 20 alphas; on 100000 x 20 the Gram matrix
-# wins from 2. One alpha per eight features is the compromise between them.
+# few passes of n p each per alpha at memory speed, fewer near alpha_max. The
+# break-even point moves with the shape; one alpha per eight features is the
+# compromise between the measured ones (benchmarks/README.md).
 _GRAM_ALPHAS_PER_FEATURE = 0.125
 
 

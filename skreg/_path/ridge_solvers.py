@@ -9,7 +9,7 @@ Every function here solves, for one or several targets,
 
 where ``X_c`` and ``y_c`` are the centred, sample-weighted data
 ``sqrt(s) * (X - mean_s(X))``. ``X_c`` is held by a design object of
-:mod:`skreg._ridge_design`, which may centre implicitly: a sparse ``X`` is never
+:mod:`skreg._path.products`, which may centre implicitly: a sparse ``X`` is never
 densified and a dense one never copied, only their Gram matrix ``X_c' X_c``
 (p x p) or kernel ``X_c X_c'`` (n x n) formed when an exact solver asks for one.
 

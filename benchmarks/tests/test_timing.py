@@ -6,9 +6,7 @@ import types
 
 import pytest
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "benchmarks")
-)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import _timing  # noqa: E402
 from _timing import Outcome, time_in_rounds  # noqa: E402

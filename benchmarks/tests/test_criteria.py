@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Lasso
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "benchmarks")
-)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _criteria import (  # noqa: E402
     null_objective,

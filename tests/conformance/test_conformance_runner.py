@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-_PATH = pathlib.Path(__file__).parent / "conformance" / "run.py"
+_PATH = pathlib.Path(__file__).parent / "run.py"
 _SPEC = importlib.util.spec_from_file_location("conformance_run", _PATH)
 run = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(run)

@@ -121,7 +121,7 @@ def test_unknown_solver_parameter_is_rejected():
 
 
 def test_three_dimensional_y_is_rejected_with_a_clear_message():
-    # (2-D y is the multi-task path: tests/test_multitask.py)
+    # (2-D y is the multi-task path: tests/estimators/test_multitask.py)
     X, y = _centred_problem()
     with pytest.raises(ValueError, match="1-D or 2-D"):
         lasso_path(X, y.reshape(-1, 1, 1), alphas=3, check_input=False)
@@ -216,7 +216,7 @@ def test_a_grid_solved_one_alpha_per_call_gives_the_same_path(monkeypatch, stora
     blocks = []
 
     def recording(*args):
-        blocks.append(args[12].size)  # the block's alphas
+        blocks.append(args[4][0].size)  # the block's alphas (grid)
         solve(*args)
 
     monkeypatch.setattr(_path.working_set, entry, recording)

@@ -6,35 +6,38 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from skreg._kernels import coordinate_descent as kernels
+from skreg._kernels import gaps, sweeps
+from skreg._kernels.coordinate_descent import Options
 from skreg._path.design import make_design
+from skreg._path.driver import _kernel_data
 
 
 def test_next_gap_epoch_without_history_is_the_next_epoch():
-    assert kernels._next_gap_epoch(7, 1.0, -1, np.inf, 1e-6) == 8
+    assert gaps._next_gap_epoch(7, 1.0, -1, np.inf, 1e-6) == 8
     # a gap that did not decrease predicts nothing
-    assert kernels._next_gap_epoch(7, 1.0, 6, 0.5, 1e-6) == 8
+    assert gaps._next_gap_epoch(7, 1.0, 6, 0.5, 1e-6) == 8
     # an infinite gap (unpenalized features not yet optimal) predicts nothing
-    assert kernels._next_gap_epoch(7, np.inf, 6, np.inf, 1e-6) == 8
+    assert gaps._next_gap_epoch(7, np.inf, 6, np.inf, 1e-6) == 8
 
 
 def test_next_gap_epoch_waits_half_the_predicted_epochs():
     # gap halves every epoch: from 1e-2 to 1e-4 takes log2(100) = 6.6 epochs
-    assert kernels._next_gap_epoch(10, 1e-2, 9, 2e-2, 1e-4) == 10 + 3
+    assert gaps._next_gap_epoch(10, 1e-2, 9, 2e-2, 1e-4) == 10 + 3
     # decreasing by 10 per 2 epochs: 1e-3 -> 1e-9 takes 12 epochs, wait 6
-    assert kernels._next_gap_epoch(20, 1e-3, 18, 1e-2, 1e-9) == 20 + 6
+    assert gaps._next_gap_epoch(20, 1e-3, 18, 1e-2, 1e-9) == 20 + 6
     # very slow decrease: capped
-    wait = kernels._next_gap_epoch(5, 0.999, 4, 1.0, 1e-9) - 5
-    assert wait == kernels._MAX_GAP_WAIT
+    wait = gaps._next_gap_epoch(5, 0.999, 4, 1.0, 1e-9) - 5
+    assert wait == gaps._MAX_GAP_WAIT
 
 
 def test_anderson_backoff_grows_after_rejections_and_resets():
     backoff, waits = 0, []
     for _ in range(4):
-        wait, backoff = kernels._anderson_backoff(False, backoff)
+        wait, backoff = sweeps._anderson_backoff(False, backoff)
         waits.append(wait)
-    assert kernels._MAX_ANDERSON_BACKOFF == 3
+    assert sweeps._MAX_ANDERSON_BACKOFF == 3
     assert waits == [1, 3, 3, 3]
-    assert kernels._anderson_backoff(True, backoff) == (0, 0)
+    assert sweeps._anderson_backoff(True, backoff) == (0, 0)
 
 
 def _problem(is_sparse, seed=0):
@@ -57,18 +60,12 @@ def _run(design, max_epochs, gap_at_end, tol_dw=1e-12, gap_tol=1e-20):
     working_set = np.arange(n_features)
     correlations = np.empty(n_features)
     stats = np.empty(2)
-    common = (l1, l2, working_set, False, max_epochs, tol_dw, gap_tol, gap_at_end)
-    if design.is_sparse:
-        X = design.X
-        gap, epochs, evaluated = kernels.enet_cd_sparse(
-            w, Q, X.data, X.indices, X.indptr, design.y, design.v, design.means,
-            design.column_v, design.norms2, *common, False, 0, correlations, stats,
-        )  # fmt: skip
-    else:
-        gap, epochs, evaluated = kernels.enet_cd_dense(
-            w, Q, design.X, design.y, design.v, design.means, design.column_v,
-            design.norms2, *common, False, 0, correlations, stats,
-        )  # fmt: skip
+    options = Options(False, max_epochs, tol_dw, gap_tol, gap_at_end, False, 0)
+    solve = kernels.enet_cd_sparse if design.is_sparse else kernels.enet_cd_dense
+    data = _kernel_data(design, None, design.y)
+    gap, epochs, evaluated = solve(
+        w, Q, data, l1, l2, working_set, options, (correlations, stats)
+    )
     return w, l1, gap, epochs, evaluated, correlations, stats
 
 
@@ -112,9 +109,9 @@ def test_gap_schedule_reaches_the_same_solution(is_sparse):
 
 
 def test_active_set_cycling_alternates_full_and_active_sweeps():
-    full = kernels._next_sweep_is_full
-    share = kernels._ACTIVE_SHARE
-    cap = kernels._MAX_ACTIVE_SWEEPS
+    full = sweeps._next_sweep_is_full
+    share = sweeps._ACTIVE_SHARE
+    cap = sweeps._MAX_ACTIVE_SWEEPS
     # after a full sweep: active-only sweeps when clearly fewer are nonzero
     assert not full(True, False, 10, 100, 0)
     assert full(True, False, int(share * 100) + 1, 100, 0)
@@ -132,5 +129,5 @@ def test_nonzero_into_lists_the_nonzero_coefficients_in_order():
     w = np.array([0.0, 1.0, 0.0, -2.0, 3.0])
     features = np.array([4, 0, 3, 2], dtype=np.intp)
     out = np.empty(4, dtype=np.intp)
-    count = kernels._nonzero_into(w, features, out)
+    count = sweeps._nonzero_into(w, features, out)
     assert count == 2 and list(out[:count]) == [4, 3]

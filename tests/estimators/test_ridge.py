@@ -355,7 +355,6 @@ def test_ridge_large_sparse_uses_cg_without_densifying(monkeypatch):
     """Sparse X with both sides > 2000: 'auto' is CG on matrix-vector products."""
     from scipy.sparse.linalg import spsolve
 
-
     X = sp.random(2600, 2100, density=0.002, format="csr", random_state=0)
     rng = np.random.RandomState(0)
     y = X @ rng.randn(2100) + rng.randn(2600)
