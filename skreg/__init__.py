@@ -2,6 +2,23 @@
 
 Every estimator solves one weighted elastic-net problem with a per-coefficient
 penalty (``penalty_factor``) on a numba coordinate-descent core.
+
+The package has four layers; data flows down once, results flow up once:
+
+- ``_estimators/``: the scikit-learn API (Lasso, ElasticNet, their CV
+  versions, AdaptiveLasso*, Ridge*, the path functions). Input is validated
+  once, by ``_validation``, and one ``Design`` is made per fit.
+- ``_path/``: arrays in, arrays out. The ``Design`` (dense, sparse, Gram, or
+  sufficient statistics alone), the one unit conversion, the alpha grid, the
+  path driver, cross-validation folds, the exact homotopy and ridge's solvers.
+- ``_kernels/``: numba ``@njit(cache=True)`` code: the coordinate update, one
+  body per storage, duality gaps, KKT checks, screening, the compiled loop
+  over alphas.
+- ``_explain/``: presentation of results (``PathExplanation``,
+  ``FeatureStory``); ``plotting`` holds the Displays.
+
+``doc/architecture.rst`` describes how a fit flows through them and where new
+code goes.
 """
 
 from ._numba_cache import ensure_cache_location

@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.utils import check_scalar, column_or_1d
 from sklearn.utils.validation import (
     _check_sample_weight,
+    _get_feature_names,
+    check_array,
     check_consistent_length,
     validate_data,
 )
@@ -251,3 +253,36 @@ def validate_single_target(estimator, X, y, *, order=None, ensure_all_finite=Tru
             "Fit one estimator per target instead."
         )
     return X, column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+
+
+def check_path_arrays(alphas, coef_path, n_features):
+    """A path given by the user: decreasing alphas >= 0, one column each."""
+    alphas = np.asarray(alphas, dtype=np.float64).ravel()
+    coef_path = np.asarray(coef_path, dtype=np.float64)
+    if alphas.size == 0 or np.any(np.diff(alphas) > 0) or np.any(alphas < 0):
+        raise ValueError("alphas must be a non-empty, decreasing array of alphas >= 0.")
+    if coef_path.shape != (n_features, alphas.size):
+        raise ValueError(
+            f"coef_path must have shape (n_features, n_alphas) = "
+            f"({n_features}, {alphas.size}), got {coef_path.shape}."
+        )
+    return alphas, coef_path
+
+
+def check_explanation_data(X, y, sample_weight, penalty_factor, feature_names):
+    """The data an explanation is built from (feature names taken from X)."""
+    if feature_names is None:
+        feature_names = _get_feature_names(X)
+    X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
+    y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
+    check_consistent_length(X, y)
+    sample_weight = check_sample_weight(sample_weight, X, rescale=True)
+    penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
+    if feature_names is not None:
+        feature_names = np.asarray(feature_names, dtype=object)
+        if feature_names.shape != (X.shape[1],):
+            raise ValueError(
+                f"feature_names must have one name per column of X ({X.shape[1]}), "
+                f"got shape {feature_names.shape}."
+            )
+    return X, y, sample_weight, penalty_factor, feature_names

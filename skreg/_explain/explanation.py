@@ -20,16 +20,10 @@ coefficient shrinks back to zero (it *exits*), and answers questions about them.
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import (
-    _get_feature_names,
-    check_array,
-    check_consistent_length,
-    column_or_1d,
-)
 
 from .._path.design import make_design
 from .._path.homotopy import PathEvent
-from .._validation import check_penalty_factor, check_sample_weight
+from .._validation import check_explanation_data, check_path_arrays
 from .story import FeatureStory, _penalty
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
@@ -157,7 +151,7 @@ class PathExplanation:
         note=None,
         safe=True,
     ):
-        X, y, sample_weight, penalty_factor, feature_names = _validate_data(
+        X, y, sample_weight, penalty_factor, feature_names = check_explanation_data(
             X, y, sample_weight, penalty_factor, feature_names
         )
         self._set_path(
@@ -209,7 +203,7 @@ class PathExplanation:
         if method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
         n_features = design.n_features
-        self.alphas_, self.coef_path = _validate_path(alphas, coef_path, n_features)
+        self.alphas_, self.coef_path = check_path_arrays(alphas, coef_path, n_features)
         self.intercepts = (
             np.atleast_1d(design.y_offset - design.X_offset @ self.coef_path)
             if intercepts is None
@@ -500,37 +494,6 @@ class PathExplanation:
         )
 
 
-def _validate_path(alphas, coef_path, n_features):
-    alphas = np.asarray(alphas, dtype=np.float64).ravel()
-    coef_path = np.asarray(coef_path, dtype=np.float64)
-    if alphas.size == 0 or np.any(np.diff(alphas) > 0) or np.any(alphas < 0):
-        raise ValueError("alphas must be a non-empty, decreasing array of alphas >= 0.")
-    if coef_path.shape != (n_features, alphas.size):
-        raise ValueError(
-            f"coef_path must have shape (n_features, n_alphas) = "
-            f"({n_features}, {alphas.size}), got {coef_path.shape}."
-        )
-    return alphas, coef_path
-
-
 def _field(record, name, position):
     """An event field, from a record with attributes or a plain tuple."""
     return getattr(record, name) if hasattr(record, name) else record[position]
-
-
-def _validate_data(X, y, sample_weight, penalty_factor, feature_names):
-    if feature_names is None:
-        feature_names = _get_feature_names(X)
-    X = check_array(X, accept_sparse=("csr", "csc"), dtype=np.float64, input_name="X")
-    y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"))
-    check_consistent_length(X, y)
-    sample_weight = check_sample_weight(sample_weight, X, rescale=True)
-    penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
-    if feature_names is not None:
-        feature_names = np.asarray(feature_names, dtype=object)
-        if feature_names.shape != (X.shape[1],):
-            raise ValueError(
-                f"feature_names must have one name per column of X ({X.shape[1]}), "
-                f"got shape {feature_names.shape}."
-            )
-    return X, y, sample_weight, penalty_factor, feature_names

@@ -6,7 +6,8 @@ import numpy as np
 
 from .._path.design import make_design
 from .._path.homotopy import lasso_homotopy
-from .explanation import PathExplanation, _validate_data
+from .._validation import check_explanation_data
+from .explanation import PathExplanation
 
 
 def explain_lasso_path(
@@ -72,7 +73,7 @@ def explain_lasso_path(
     >>> print(explanation.report().splitlines()[6])
      1. at alpha = 2.14804, bmi entered (+): its correlation with the ...
     """
-    X, y, sample_weight, penalty_factor, feature_names = _validate_data(
+    X, y, sample_weight, penalty_factor, feature_names = check_explanation_data(
         X, y, sample_weight, penalty_factor, feature_names
     )
     if not (isinstance(alpha_min, numbers.Real) and 0 <= alpha_min < np.inf):

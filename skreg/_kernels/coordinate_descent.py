@@ -62,13 +62,13 @@ from .sweeps import (
     _nonzero_into,
     _passes,
     _penalty_value,
-    _refit_unpenalized_dense,
+    _refit_unpenalized,
     _refit_unpenalized_gram,
-    _refit_unpenalized_sparse,
     _sweep_cost,
     _sweep_dense,
     _sweep_gram,
     _sweep_sparse,
+    subtract_column,
 )
 
 # Anderson acceleration combines this many consecutive epochs' iterates.
@@ -122,18 +122,6 @@ def _column_dot_sparse(X_data, X_indices, X_indptr, j, R):
     for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
         total += X_data[p] * R[np.uintp(X_indices[p])]
     return total
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _subtract_column_dense(X, j, delta, R):
-    for i in range(R.shape[0]):
-        R[i] -= delta * X[i, j]
-
-
-@njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
-def _subtract_column_sparse(X_data, X_indices, X_indptr, j, delta, R):
-    for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
-        R[np.uintp(X_indices[p])] -= delta * X_data[p]
 
 
 def _build(storage_kind, digest):
@@ -227,14 +215,12 @@ def _build(storage_kind, digest):
             features = swept if full_sweep else active[:n_active]
             if is_sparse:
                 t, vQ, w_max, dw_max = _sweep_sparse(
-                    w, Q, X_data, X_indices, X_indptr, v, means, column_v, norms2,
-                    l1, l2, features, positive, random, t, vQ, vv,
-                )  # fmt: skip
+                    w, Q, data, l1, l2, features, positive, random, t, vQ, vv
+                )
             else:
                 t, vQ, w_max, dw_max = _sweep_dense(
-                    w, Q, X, v, means, column_v, norms2, l1, l2, features,
-                    positive, random, t, vQ, vv,
-                )  # fmt: skip
+                    w, Q, data, l1, l2, features, positive, random, t, vQ, vv
+                )
             was_full = full_sweep
             work += _sweep_cost(was_full, n_active, swept.shape[0])
             if was_full:
@@ -268,12 +254,7 @@ def _build(storage_kind, digest):
                     j = working_set[k]
                     delta = candidate[k] - w[j]
                     if delta != 0.0:
-                        if is_sparse:
-                            _subtract_column_sparse(
-                                X_data, X_indices, X_indptr, j, delta, R
-                            )
-                        else:
-                            _subtract_column_dense(X, j, delta, R)
+                        subtract_column(is_sparse, data, j, delta, R)
                         shift += delta * means[j]
                 t, vQ, kept = _keep_if_lower(
                     w, Q, R, t, vQ, shift, v, candidate, l1, l2, working_set
@@ -282,15 +263,9 @@ def _build(storage_kind, digest):
                     kept, anderson_backoff
                 )
             if block:
-                if is_sparse:
-                    t, vQ = _refit_unpenalized_sparse(
-                        w, Q, X_data, X_indices, X_indptr, v, means, unpenalized,
-                        t, positive,
-                    )  # fmt: skip
-                else:
-                    t, vQ = _refit_unpenalized_dense(
-                        w, Q, X, v, means, unpenalized, t, positive
-                    )
+                t, vQ = _refit_unpenalized(
+                    is_sparse, w, Q, data, unpenalized, t, positive
+                )
             settled = w_max == 0.0 or dw_max <= tol_dw * w_max
             full_sweep = _next_sweep_is_full(
                 was_full, settled, n_active, swept.shape[0], active_sweeps

@@ -20,7 +20,9 @@ once the largest row change is at most ``tol_dw`` times the largest row (as
 scikit-learn does), and at least every ``_MAX_GAP_WAIT`` epochs.
 
 In-place contract: ``W`` and ``R`` (the residual ``Y - Z W'``) describe the
-returned solution; nothing else is written.
+returned solution; nothing else is written. The design comes as the
+:class:`~skreg._kernels.coordinate_descent.Data` of the single-target kernels,
+its ``y`` slot holding the 2-D target ``Y``.
 """
 
 import numpy as np
@@ -56,20 +58,22 @@ def _column_dot_sparse(X_data, X_indices, X_indptr, j, R, out):
 
 
 @njit(cache=True, nogil=True)
-def _centred_dots(is_sparse, X, X_data, X_indices, X_indptr, j, R, vR, mean, out):
+def _centred_dots(is_sparse, data, j, R, vR, out):
     """``out = z_j' R`` with ``vR = v' R`` (per target)."""
     if is_sparse:
-        _column_dot_sparse(X_data, X_indices, X_indptr, j, R, out)
+        _column_dot_sparse(data.X_data, data.X_indices, data.X_indptr, j, R, out)
     else:
-        _column_dot_dense(X, j, R, out)
+        _column_dot_dense(data.X, j, R, out)
+    mean = data.means[j]
     for t in range(out.shape[0]):
         out[t] -= mean * vR[t]
 
 
 @njit(cache=True, nogil=True)
-def _subtract_column(is_sparse, X, X_data, X_indices, X_indptr, j, v, mean,
-                     delta, R):  # fmt: skip
+def _subtract_column(is_sparse, data, j, delta, R):
     """``R -= z_j delta'`` (``delta`` one entry per target)."""
+    X, X_data, X_indices, X_indptr = data.X, data.X_data, data.X_indices, data.X_indptr
+    v, mean = data.v, data.means[j]
     if is_sparse:
         for p in range(X_indptr[j], X_indptr[j + 1]):
             i = X_indices[p]
@@ -98,8 +102,7 @@ def _weighted_sums(v, R, out):
 
 
 @njit(cache=True, nogil=True)
-def multitask_duality_gap(is_sparse, X, X_data, X_indices, X_indptr, v, means,
-                          W, R, Y, l1, l2, usable):  # fmt: skip
+def multitask_duality_gap(is_sparse, data, W, R, l1, l2, usable):
     """Duality gap of the multi-task elastic net at ``W`` (sum units).
 
     scikit-learn's formula with per-feature penalties: the dual point is the
@@ -107,8 +110,9 @@ def multitask_duality_gap(is_sparse, X, X_data, X_indices, X_indptr, v, means,
     ``||z_j' theta - l2_j W_j|| <= l1_j`` for every penalized feature.
     """
     n_targets = R.shape[1]
+    Y = data.y
     vR = np.empty(n_targets)
-    _weighted_sums(v, R, vR)
+    _weighted_sums(data.v, R, vR)
     dots = np.empty(n_targets)
     scale = 1.0
     penalty = 0.0
@@ -116,8 +120,7 @@ def multitask_duality_gap(is_sparse, X, X_data, X_indices, X_indptr, v, means,
     for j in range(W.shape[0]):
         if not usable[j]:
             continue
-        _centred_dots(is_sparse, X, X_data, X_indices, X_indptr, j, R, vR,
-                      means[j], dots)  # fmt: skip
+        _centred_dots(is_sparse, data, j, R, vR, dots)
         norm2 = 0.0
         row2 = 0.0
         for t in range(n_targets):
@@ -144,9 +147,7 @@ def multitask_duality_gap(is_sparse, X, X_data, X_indices, X_indptr, v, means,
 
 
 @njit(cache=True, nogil=True)
-def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
-                      means, column_v, norms2, l1, l2, usable, max_epochs,
-                      tol_dw, gap_tol, random, seed):  # fmt: skip
+def multitask_enet_cd(W, R, is_sparse, data, l1, l2, usable, options):
     """Block coordinate descent on the rows of ``W`` (features x targets).
 
     Parameters
@@ -156,24 +157,21 @@ def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
     R : ndarray of shape (n_samples, n_targets)
         ``Y - Z W'`` for the incoming ``W``; updated in place.
     is_sparse : bool
-        Whether ``X`` is given as CSC arrays (``X_data``, ``X_indices``,
-        ``X_indptr``) instead of the dense, Fortran-ordered ``X``.
-    Y : ndarray of shape (n_samples, n_targets)
-        Target, rows scaled by the square roots of the sample weights.
-    v, means, column_v, norms2 : ndarray
-        Square-root sample weights, column means removed implicitly,
-        ``x_j' v`` and ``||z_j||^2``.
+        Whether ``data`` holds CSC arrays instead of the dense,
+        Fortran-ordered ``X``.
+    data : Data
+        The stored design; its ``y`` is the target ``Y`` of shape
+        (n_samples, n_targets), rows scaled by the square roots of the
+        sample weights.
     l1, l2 : ndarray of shape (n_features,)
         Penalties in sum units.
     usable : ndarray of bool
         Features that may be nonzero.
-    max_epochs : int
-        Passes over the features at most.
-    tol_dw, gap_tol : float
-        Relative row change below which the gap is checked; the gap at which
-        the solve stops.
-    random, seed : bool, int
-        Random feature order, and its seed.
+    options : Options
+        ``max_epochs`` (passes over the features at most), ``tol_dw``
+        (relative row change below which the gap is checked), ``gap_tol``
+        (the gap at which the solve stops), ``random`` and ``seed``;
+        ``positive`` and ``gap_at_end`` are not read.
 
     Returns
     -------
@@ -183,6 +181,8 @@ def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
         Passes run: 0 when the incoming ``W`` already meets ``gap_tol`` (the
         gap is checked first, as in scikit-learn).
     """
+    _, max_epochs, tol_dw, gap_tol, _, random, seed = options
+    v, column_v, norms2, means = data.v, data.column_v, data.norms2, data.means
     n_features, n_targets = W.shape
     if random:
         np.random.seed(seed)
@@ -192,8 +192,7 @@ def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
     vv = 0.0
     for i in range(v.shape[0]):
         vv += v[i] * v[i]
-    gap = multitask_duality_gap(is_sparse, X, X_data, X_indices, X_indptr, v,
-                                means, W, R, Y, l1, l2, usable)  # fmt: skip
+    gap = multitask_duality_gap(is_sparse, data, W, R, l1, l2, usable)
     if gap <= gap_tol:
         return gap, 0
     last_gap_epoch = -1
@@ -205,8 +204,7 @@ def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
             j = np.random.randint(0, n_features) if random else k
             if not usable[j] or norms2[j] == 0.0:
                 continue
-            _centred_dots(is_sparse, X, X_data, X_indices, X_indptr, j, R, vR,
-                          means[j], dots)  # fmt: skip
+            _centred_dots(is_sparse, data, j, R, vR, dots)
             norm = 0.0
             for t in range(n_targets):
                 dots[t] += norms2[j] * W[j, t]
@@ -224,8 +222,7 @@ def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
                 row += new * new
                 W[j, t] = new
             if row_change > 0.0:
-                _subtract_column(is_sparse, X, X_data, X_indices, X_indptr, j, v,
-                                 means[j], delta, R)  # fmt: skip
+                _subtract_column(is_sparse, data, j, delta, R)
                 # v'R follows the update: v' z_j = v' x_j - mean_j v'v (and
                 # is recomputed at every epoch, so no rounding builds up)
                 vz = column_v[j] - means[j] * vv
@@ -239,9 +236,7 @@ def multitask_enet_cd(W, R, is_sparse, X, X_data, X_indices, X_indptr, Y, v,
             or epoch - last_gap_epoch >= _MAX_GAP_WAIT
             or epoch == max_epochs - 1
         ):
-            gap = multitask_duality_gap(is_sparse, X, X_data, X_indices,
-                                        X_indptr, v, means, W, R, Y, l1, l2,
-                                        usable)  # fmt: skip
+            gap = multitask_duality_gap(is_sparse, data, W, R, l1, l2, usable)
             last_gap_epoch = epoch
             if gap <= gap_tol:
                 return gap, epoch + 1

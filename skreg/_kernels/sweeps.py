@@ -131,14 +131,15 @@ def _next_sweep_is_full(was_full, settled, n_active, n_swept, active_sweeps):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def _sweep_dense(
-    w, Q, X, v, means, column_v, norms2, l1, l2, features, positive, random, t, vQ, vv
-):
+def _sweep_dense(w, Q, data, l1, l2, features, positive, random, t, vQ, vv):
     """One pass of coordinate updates over ``features`` (dense ``X``).
 
+    ``data`` is the stored design (:class:`~skreg._kernels.coordinate_descent.Data`);
+    ``t = means . w``, ``vQ = v' Q`` and ``vv = v' v`` are the centring sums.
     Returns the updated ``(t, vQ, w_max, dw_max)``; ``w`` and ``Q`` change in
     place.
     """
+    X, means, column_v, norms2 = data.X, data.means, data.column_v, data.norms2
     n_samples = X.shape[0]
     n_features = features.shape[0]
     w_max = 0.0
@@ -164,25 +165,7 @@ def _sweep_dense(
 
 
 @njit(cache=True, nogil=True, fastmath=_SPARSE_FAST)
-def _sweep_sparse(
-    w,
-    Q,
-    X_data,
-    X_indices,
-    X_indptr,
-    v,
-    means,
-    column_v,
-    norms2,
-    l1,
-    l2,
-    features,
-    positive,
-    random,
-    t,
-    vQ,
-    vv,
-):
+def _sweep_sparse(w, Q, data, l1, l2, features, positive, random, t, vQ, vv):
     """One pass of coordinate updates over ``features`` (CSC ``X``).
 
     Same contract as :func:`_sweep_dense`; an update costs the stored entries
@@ -190,6 +173,8 @@ def _sweep_sparse(
     (``np.uintp``), which spares numba's negative-index wraparound in the
     inner loops.
     """
+    X_data, X_indices, X_indptr = data.X_data, data.X_indices, data.X_indptr
+    means, column_v, norms2 = data.means, data.column_v, data.norms2
     n_features = features.shape[0]
     w_max = 0.0
     dw_max = 0.0
@@ -265,8 +250,35 @@ def _members(working_set, l1, l2, unpenalized):
     return members
 
 
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _column_into(is_sparse, data, j, v, mean, out):
+    """Column ``j`` of the centred design, ``x_j - mean * v``, into ``out``."""
+    for i in range(out.shape[0]):
+        out[i] = -mean * v[i]
+    if is_sparse:
+        X_data, X_indices = data.X_data, data.X_indices
+        for p in range(np.uintp(data.X_indptr[j]), np.uintp(data.X_indptr[j + 1])):
+            out[np.uintp(X_indices[p])] += X_data[p]
+    else:
+        for i in range(out.shape[0]):
+            out[i] += data.X[i, j]
+
+
 @njit(cache=True, nogil=True)
-def _refit_unpenalized_dense(w, Q, X, v, means, unpenalized, t, positive):
+def subtract_column(is_sparse, data, j, delta, R):
+    """``R -= delta * x_j`` for the stored column ``j`` (not centred)."""
+    if is_sparse:
+        X_data, X_indices = data.X_data, data.X_indices
+        for p in range(np.uintp(data.X_indptr[j]), np.uintp(data.X_indptr[j + 1])):
+            R[np.uintp(X_indices[p])] -= delta * X_data[p]
+    else:
+        X = data.X
+        for i in range(R.shape[0]):
+            R[i] -= delta * X[i, j]
+
+
+@njit(cache=True, nogil=True)
+def _refit_unpenalized(is_sparse, w, Q, data, unpenalized, t, positive):
     """Least-squares step on the unpenalized block; returns ``(t, vQ)``.
 
     Given the other coefficients, the unpenalized ones are optimal when their
@@ -275,37 +287,7 @@ def _refit_unpenalized_dense(w, Q, X, v, means, unpenalized, t, positive):
     exactly, however collinear the columns (coordinate sweeps may not).
     Dependent columns of a rank-deficient block get no step.
     """
-    n_samples = X.shape[0]
-    size = unpenalized.shape[0]
-    block = np.empty((n_samples, size))
-    residual = np.empty(n_samples)
-    for i in range(n_samples):
-        residual[i] = Q[i] + t * v[i]
-    for k in range(size):
-        j = unpenalized[k]
-        for i in range(n_samples):
-            block[i, k] = X[i, j] - means[j] * v[i]
-    current = np.empty(size)
-    for k in range(size):
-        current[k] = w[unpenalized[k]]
-    step = _block_step(block, residual, current, positive)
-    for k in range(size):
-        j = unpenalized[k]
-        w[j] += step[k]
-        t += step[k] * means[j]
-        for i in range(n_samples):
-            Q[i] -= step[k] * X[i, j]
-    vQ = 0.0
-    for i in range(n_samples):
-        vQ += v[i] * Q[i]
-    return t, vQ
-
-
-@njit(cache=True, nogil=True)
-def _refit_unpenalized_sparse(
-    w, Q, X_data, X_indices, X_indptr, v, means, unpenalized, t, positive
-):
-    """Least-squares step on the unpenalized block (CSC ``X``); see the dense one."""
+    v, means = data.v, data.means
     n_samples = Q.shape[0]
     size = unpenalized.shape[0]
     block = np.empty((n_samples, size))
@@ -313,11 +295,8 @@ def _refit_unpenalized_sparse(
     for i in range(n_samples):
         residual[i] = Q[i] + t * v[i]
     for k in range(size):
-        j = unpenalized[k]
-        for i in range(n_samples):
-            block[i, k] = -means[j] * v[i]
-        for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
-            block[np.uintp(X_indices[p]), k] += X_data[p]
+        _column_into(is_sparse, data, unpenalized[k], v, means[unpenalized[k]],
+                     block[:, k])  # fmt: skip
     current = np.empty(size)
     for k in range(size):
         current[k] = w[unpenalized[k]]
@@ -326,8 +305,7 @@ def _refit_unpenalized_sparse(
         j = unpenalized[k]
         w[j] += step[k]
         t += step[k] * means[j]
-        for p in range(np.uintp(X_indptr[j]), np.uintp(X_indptr[j + 1])):
-            Q[np.uintp(X_indices[p])] -= step[k] * X_data[p]
+        subtract_column(is_sparse, data, j, step[k], Q)
     vQ = 0.0
     for i in range(n_samples):
         vQ += v[i] * Q[i]

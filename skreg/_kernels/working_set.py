@@ -209,7 +209,7 @@ def _build(storage_kind, digest):
                     # included: within tol, w is the answer, violators or not
                     # (a zero may violate its KKT condition by less than tol).
                     relevant, values, _, RR, Ry = _gap_inputs(
-                        is_gram, False, is_sparse, data, w, Q, R, yy, working_set,
+                        storage_kind, False, data, w, Q, R, yy, working_set,
                         scratch, features, count, bounds.correlations,
                     )  # fmt: skip
                     gap_start = duality_gap(
@@ -224,9 +224,8 @@ def _build(storage_kind, digest):
                 if is_gram or kernel_outputs_current:
                     # The gap at w costs no pass here: screen with it.
                     relevant, values, ws_values, RR, Ry = _gap_inputs(
-                        is_gram, kernel_outputs_current, is_sparse, data, w, Q, R,
-                        yy, working_set, scratch, features, count,
-                        bounds.correlations,
+                        storage_kind, kernel_outputs_current, data, w, Q, R, yy,
+                        working_set, scratch, features, count, bounds.correlations,
                     )  # fmt: skip
                     gap_now = duality_gap(
                         values, w, l1, l2, data.norms2, relevant, positive, RR,
@@ -266,7 +265,7 @@ def _build(storage_kind, digest):
             # The gap of the problem without the screened features: their zeros
             # are proven, so it bounds the suboptimality of w all the same.
             relevant, values, _, RR, Ry = _gap_inputs(
-                is_gram, kernel_outputs_current, is_sparse, data, w, Q, R, yy,
+                storage_kind, kernel_outputs_current, data, w, Q, R, yy,
                 working_set, scratch, features, count, bounds.correlations,
             )  # fmt: skip
             gap = duality_gap(

@@ -16,12 +16,20 @@ their duality gap is divided by ``n`` on the way out.
 A :class:`Design` is built once per fit by :func:`make_design`; the solvers,
 the cross-validation folds and the explanation of the fit all read it. Only
 arrays cross this module's borders: no estimator objects, no pandas.
+
+A design can also stand on sufficient statistics alone, without rows
+(:func:`skreg._path.statistics.design_from_statistics`: ``n``, means,
+``Z'Z``, ``Z'y``, ``y'y``), as a reduction over data too large for one
+process gives them. The Gram-mode path solver, the alpha grid, the
+unpenalized fit and the exact homotopy read such a design; what needs rows
+(the dense and sparse kernels, residual vectors, cross-validation folds)
+says so with an error.
 """
 
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import sparse
+from scipy import linalg, optimize, sparse
 from scipy.sparse import linalg as sp_linalg
 from sklearn.utils import assert_all_finite
 
@@ -81,6 +89,10 @@ class Design:
         A scale of the columns, applied by the exact solvers' products
         (:meth:`scaled`, :mod:`skreg._path.products`); the coordinate-descent
         methods read the unscaled design.
+    statistics : tuple (yy, n_rows) or None
+        For a design without rows (``X`` and ``y`` are None, ``XtX`` holds
+        ``Z'Z``): the centred target's ``y'y`` and the number of rows with a
+        positive weight. None for a design on rows.
     """
 
     X: object
@@ -98,6 +110,7 @@ class Design:
     y_norm2: float = 0.0
     fit_intercept: bool = True
     column_scale: np.ndarray = None
+    statistics: tuple = None
 
     @property
     def is_sparse(self):
@@ -105,11 +118,23 @@ class Design:
 
     @property
     def n_features(self):
-        return self.X.shape[1]
+        return self.means.shape[0]
 
     @property
     def shape(self):
         return self.X.shape
+
+    @property
+    def has_rows(self):
+        """Whether the design holds its rows (not only their statistics)."""
+        return self.statistics is None
+
+    def _need_rows(self, what):
+        if not self.has_rows:
+            raise ValueError(
+                f"{what} needs the rows of X; this design holds only their "
+                "sufficient statistics (use the Gram matrix instead)."
+            )
 
     # --- products for the exact (ridge) solvers, honouring column_scale ---
 
@@ -169,6 +194,7 @@ class Design:
 
     def correlations(self, R):
         """``Z' R`` for every feature (``Z`` the implicitly centred design)."""
+        self._need_rows("A correlation with a residual vector")
         if self.is_sparse:
             return correlation_kernels.centred_correlations_sparse(
                 self.X.data, self.X.indices, self.X.indptr, R, self.v, self.means
@@ -196,6 +222,7 @@ class Design:
 
     def residual_part(self, w):
         """``Q = y - X w`` for the stored (uncentred) ``X``, float64."""
+        self._need_rows("A residual")
         nonzero = np.flatnonzero(w)
         Q = self.y.copy()
         if nonzero.size:
@@ -210,14 +237,52 @@ class Design:
     @property
     def yy(self):
         """``y' y`` of the centred, weighted target (sum units)."""
+        if not self.has_rows:
+            return float(self.statistics[0])
         return float(self.y @ self.y)
 
     @property
     def rank_bound(self):
         """An upper bound on the rank of ``Z``: one degree of freedom goes to
         the intercept."""
-        rows = int(np.count_nonzero(self.v)) - int(self.fit_intercept)
+        rows = self.statistics[1] if not self.has_rows else np.count_nonzero(self.v)
+        rows = int(rows) - int(self.fit_intercept)
         return max(min(rows, self.n_features), 0)
+
+    def unpenalized_fit(self, features, positive=False):
+        """Least squares of the target on the listed columns alone.
+
+        Returns
+        -------
+        coef : ndarray of shape (len(features),)
+            Non-negative under ``positive``.
+        correlations : ndarray of shape (n_features,)
+            ``Z' R`` at the fit's residual ``R`` (``Z'y`` for no features).
+        RR : float
+            ``R' R``.
+        """
+        features = np.asarray(features, dtype=np.intp)
+        if features.size == 0:
+            return np.zeros(0), self.Zy.copy(), self.yy
+        if self.has_rows:
+            Z_u = self.columns(features)
+            if positive:
+                coef, _ = optimize.nnls(Z_u, self.y)
+            else:
+                coef = linalg.lstsq(Z_u, self.y)[0]
+            R = self.y - Z_u @ coef
+            return coef, self.correlations(R), float(R @ R)
+        # From the statistics: the same problem as min ||A c - b||^2 with
+        # A'A = G_uu and A'b = Z_u'y (A a square root of G_uu).
+        G_u = self.gram_columns(features)
+        G_uu, Zy_u = G_u[features], self.Zy[features]
+        eigenvalues, vectors = linalg.eigh(G_uu)
+        keep = eigenvalues > eigenvalues.max(initial=0.0) * features.size * 1e-15
+        A = np.sqrt(eigenvalues[keep])[:, np.newaxis] * vectors[:, keep].T
+        b = (vectors[:, keep].T @ Zy_u) / np.sqrt(eigenvalues[keep])
+        coef = optimize.nnls(A, b)[0] if positive else linalg.lstsq(A, b)[0]
+        RR = self.yy - 2.0 * coef @ Zy_u + coef @ G_uu @ coef
+        return coef, self.Zy - G_u @ coef, max(float(RR), 0.0)
 
     def columns(self, features):
         """Dense centred columns ``Z[:, features]``, float64."""

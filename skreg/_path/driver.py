@@ -14,6 +14,7 @@ one between blocks. Scales: see :mod:`skreg._path.design`.
 
 import time
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -23,6 +24,24 @@ from .._kernels import kkt, working_set
 from .._kernels.coordinate_descent import Data
 from .._kernels.working_set import Settings
 from .grid import _finite_factors
+
+
+class PathResult(NamedTuple):
+    """Solutions along a grid of alphas, as :func:`solve_path` returns them.
+
+    Attributes
+    ----------
+    coefs : ndarray of shape (n_features, n_alphas), float64
+    dual_gaps : ndarray of shape (n_alphas,)
+        On the estimators' scale (divided by ``n_samples``); 0 where the
+        start was already optimal.
+    n_iters : list of int
+        Epochs run at each alpha.
+    """
+
+    coefs: np.ndarray
+    dual_gaps: np.ndarray
+    n_iters: list
 
 
 def _kernel_data(design, gram, target):
@@ -134,11 +153,8 @@ def solve_path(
 
     Returns
     -------
-    coefs : ndarray of shape (n_features, n_alphas), float64
-    dual_gaps : ndarray of shape (n_alphas,)
-        On the estimators' scale (divided by ``n_samples``).
-    n_iters : list of int
-        Epochs run at each alpha.
+    PathResult
+        ``(coefs, dual_gaps, n_iters)``.
     """
     n_features = design.n_features
     alphas = np.ascontiguousarray(alphas, dtype=np.float64)
@@ -146,7 +162,7 @@ def solve_path(
     usable = np.isfinite(penalty_factor) & design.nonconstant
     w[~usable] = 0.0
     unpenalized = usable & (penalty_factor == 0)
-    yy = float(design.y @ design.y)
+    yy = design.yy
     if gram is not None:
         gram_matrix, Zy = gram
         gram_matrix = np.ascontiguousarray(gram_matrix, dtype=np.float64)
@@ -155,6 +171,7 @@ def solve_path(
         state, target = Zy - gram_matrix @ w, Zy
         bounds = kkt.new_bounds(1, n_features, design.norms2)
     else:
+        design._need_rows("Coordinate descent without a Gram matrix")
         gram_matrix = None
         solve_alphas = (
             working_set.solve_alphas_sparse
@@ -218,4 +235,4 @@ def solve_path(
     dual_gaps = gaps / design.n_samples
     # 0 where the start was optimal (all zero, or a warm start), as in
     # scikit-learn, which checks the gap before its first epoch
-    return coefs.T, dual_gaps, epochs.tolist()
+    return PathResult(coefs.T, dual_gaps, epochs.tolist())

@@ -1,28 +1,6 @@
 """Alpha grids: ``alpha_max`` with penalty factors, and the geometric grid below it."""
 
 import numpy as np
-from scipy import linalg, optimize
-
-
-def unpenalized_residual(design, unpenalized, positive=False):
-    """Residual of the least-squares fit of y on the unpenalized features.
-
-    At ``alpha_max`` every penalized coefficient is zero but the unpenalized
-    ones are not: they hold the least-squares fit on their own columns.
-
-    Returns
-    -------
-    R : ndarray of shape (n_samples,)
-    coef : ndarray of shape (len(unpenalized),)
-    """
-    if unpenalized.size == 0:
-        return design.y.copy(), np.zeros(0)
-    Z_u = design.columns(unpenalized)
-    if positive:
-        coef, _ = optimize.nnls(Z_u, design.y)
-    else:
-        coef = linalg.lstsq(Z_u, design.y)[0]
-    return design.y - Z_u @ coef, coef
 
 
 def _finite_factors(penalty_factor):
@@ -51,11 +29,7 @@ def alpha_max(design, penalty_factor, l1_ratio=1.0, positive=False):
         factors = np.ones_like(penalty_factor)
     else:
         factors = penalty_factor
-    if unpenalized.size:
-        R0, _ = unpenalized_residual(design, unpenalized, positive)
-        correlations = design.correlations(R0)
-    else:
-        correlations = design.Zy
+    _, correlations, _ = design.unpenalized_fit(unpenalized, positive)
     pulls = correlations if positive else np.abs(correlations)
     if not penalized.any():
         return 0.0

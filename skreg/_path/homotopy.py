@@ -35,8 +35,6 @@ from typing import NamedTuple
 import numpy as np
 from scipy.linalg import get_lapack_funcs
 
-from .grid import unpenalized_residual
-
 # A new active column whose part outside the span of the active columns has a
 # squared norm below this fraction of its own is treated as collinear with them.
 _COLLINEAR_TOLERANCE = 1e-10
@@ -304,16 +302,18 @@ class _HomotopyWalk:
     def start(self):
         """Fit the unpenalized features, find alpha_max, record the first knot."""
         unpenalized = np.flatnonzero(self.unpenalized)
-        residual, coefs = unpenalized_residual(self.design, unpenalized, self.positive)
+        coefs, correlations, RR = self.design.unpenalized_fit(
+            unpenalized, self.positive
+        )
         self.beta[unpenalized] = coefs
-        correlations = self.design.correlations(residual) / self.n
+        correlations = correlations / self.n
         penalized = self.inactive & ~self.unpenalized
         reachable = correlations if self.positive else np.abs(correlations)
         ratios = np.zeros(self.n_features)
         ratios[penalized] = reachable[penalized] / self.penalties[penalized]
         self.alpha = max(float(ratios.max(initial=0.0)), 0.0)
         zero = _ZERO_RESIDUAL_TOLERANCE**2 * self.design.y_norm2
-        if float(residual @ residual) <= zero:
+        if RR <= zero:
             # y is fitted exactly already: correlations are rounding noise.
             self.alpha = 0.0
         self.tie_tolerance = _TIE_TOLERANCE * self.alpha

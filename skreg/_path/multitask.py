@@ -20,9 +20,11 @@ from scipy import linalg, sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
+from .._kernels.coordinate_descent import Options
 from .._kernels.multitask import multitask_enet_cd
 from .._validation import check_coef_init
 from .design import make_design
+from .driver import _kernel_data
 from .grid import _finite_factors, check_grid_l1_ratio, grid_below
 
 
@@ -129,17 +131,7 @@ def multitask_path(
     if nonzero.size:
         R -= _centred_columns(design, nonzero) @ W[nonzero]
 
-    if sparse.issparse(design.X):
-        X_dense = np.empty((0, 0), dtype=design.X.dtype)
-        X_data, X_indices, X_indptr = (
-            design.X.data,
-            design.X.indices,
-            design.X.indptr,
-        )
-    else:
-        X_dense = design.X
-        X_data = np.empty(0, dtype=design.X.dtype)
-        X_indices, X_indptr = np.empty(0, np.int32), np.zeros(1, np.int32)
+    data = _kernel_data(design, None, Y_design)
     factors = _finite_factors(penalty_factor)
     gap_tol = tol * float(np.sum(Y_design**2))
     random = selection == "random"
@@ -154,11 +146,12 @@ def multitask_path(
     for k, alpha in enumerate(alphas):
         l1 = n * alpha * l1_ratio * factors
         l2 = n * alpha * (1.0 - l1_ratio) * factors
+        options = Options(
+            False, int(max_iter), float(tol), gap_tol, False, random, seed
+        )
         gap, epochs = multitask_enet_cd(
-            W, R, sparse.issparse(design.X), X_dense, X_data, X_indices, X_indptr,
-            Y_design, design.v, design.means, design.column_v, design.norms2,
-            l1, l2, usable, int(max_iter), float(tol), gap_tol, random, seed,
-        )  # fmt: skip
+            W, R, design.is_sparse, data, l1, l2, usable, options
+        )
         if gap > gap_tol:
             warnings.warn(
                 "Objective did not converge. You might want to increase the "

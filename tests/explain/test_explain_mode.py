@@ -186,7 +186,7 @@ def test_explain_reads_the_design_of_the_fit(diabetes, monkeypatch):
 
     monkeypatch.setattr(gram, "make_design", counting)
     monkeypatch.setattr(explanation, "make_design", counting)
-    monkeypatch.setattr(explanation, "_validate_data", refuse)
+    monkeypatch.setattr(explanation, "check_explanation_data", refuse)
     X, y = diabetes
     Lasso(alpha=0.5, explain=True).fit(X, y)
     ElasticNet(alpha=0.05, explain=True).fit(X, y)
