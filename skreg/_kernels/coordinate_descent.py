@@ -192,20 +192,20 @@ def _build(storage_kind, digest):
         # The unpenalized features form one block, solved exactly after each
         # epoch (least squares, non-negative under ``positive``); coordinate
         # updates cover the penalized ones.
-        unpenalized = _members(working_set, l1, l2, True)
+        unpenalized = _members(working_set, l1, l2, np.bool_(True))
         block = unpenalized.shape[0] > 0
-        swept = _members(working_set, l1, l2, False) if block else working_set
+        swept = _members(working_set, l1, l2, np.bool_(False)) if block else working_set
         R = np.empty(n_samples)
         history = np.empty((_ANDERSON_DEPTH + 1, n_working))
         candidate = np.empty(n_working)
         gap = np.inf
         # gap schedule (see _next_gap_epoch): next check, last evaluation
-        next_gap, gap_epoch, last_gap = 0, -1, np.inf
+        next_gap, gap_epoch, last_gap = 0, np.int64(-1), np.inf
         # extrapolation opportunities to skip, and the current skip length
-        anderson_wait, anderson_backoff = 0, 0
+        anderson_wait, anderson_backoff = 0, np.int64(0)
         active = np.empty(swept.shape[0], dtype=swept.dtype)
-        n_active = active_sweeps = 0
-        full_sweep = True
+        n_active, active_sweeps = np.int64(0), 0
+        full_sweep = np.bool_(True)
         # Work done, in passes over the working set: a sweep over the nonzero
         # coefficients only counts as its share of a pass.
         work = 0.0
@@ -328,18 +328,18 @@ def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options):
     # The unpenalized features form one block, solved exactly after each epoch
     # (least squares, non-negative under ``positive``); coordinate updates
     # cover the penalized ones.
-    unpenalized = _members(working_set, l1, l2, True)
+    unpenalized = _members(working_set, l1, l2, np.bool_(True))
     block = unpenalized.shape[0] > 0
-    swept = _members(working_set, l1, l2, False) if block else working_set
+    swept = _members(working_set, l1, l2, np.bool_(False)) if block else working_set
     correlations = np.empty(n_working)
     history = np.empty((_ANDERSON_DEPTH + 1, n_working))
     candidate = np.empty(n_working)
     shifted = np.empty(n_features)
     gap = np.inf
     # gap schedule (see _next_gap_epoch): next check, last evaluation
-    next_gap, gap_epoch, last_gap = 0, -1, np.inf
+    next_gap, gap_epoch, last_gap = 0, np.int64(-1), np.inf
     # extrapolation opportunities to skip, and the current skip length
-    anderson_wait, anderson_backoff = 0, 0
+    anderson_wait, anderson_backoff = 0, np.int64(0)
     for epoch in range(max_epochs):
         w_max, dw_max = _sweep_gram(w, H, gram, l1, l2, swept, positive, random)
         slot = epoch % (_ANDERSON_DEPTH + 1)

@@ -253,7 +253,7 @@ def kkt_check(is_sparse, data, R, thresholds, candidates, positive, bounds,
     )
     if count > _FULL_PASS_SHARE * (n_candidates + n_screened):
         n_snapshots[0] = _full_pass(is_sparse, data, R, bounds, known, known_values)
-        count = 0
+        count = np.int64(0)
         for j in range(candidates.shape[0]):
             c = bounds.correlations[j]
             pull = c if positive else abs(c)

@@ -3,7 +3,6 @@
 import numpy as np
 from numba import njit
 
-from .coordinate_descent import _GRAM, _SPARSE
 from .correlations import _dot, correlations_of
 from .gaps import _FAST
 from .kkt import _snapshot_drifts
@@ -94,12 +93,11 @@ def _relevant(working_set, ws_values, features, count, correlations):
 
 
 @njit(cache=True, nogil=True)
-def _gap_inputs(storage_kind, current, data, w, Q, R, yy, working_set, outputs,
+def _gap_inputs(storage, current, data, w, Q, R, yy, working_set, outputs,
                 features, count, correlations):  # fmt: skip
     """What a duality gap at ``w`` needs, as cheaply as it is known.
 
-    ``storage_kind`` is that of :mod:`skreg._kernels.coordinate_descent`
-    (dense, sparse or Gram).
+    ``storage = (is_sparse, is_gram)``, the caller's compile-time constants.
 
     Returns the relevant features and their ``z_j' R`` (see
     :func:`_relevant`), the working set's ``z_j' R`` in its order, ``R'R``
@@ -108,7 +106,7 @@ def _gap_inputs(storage_kind, current, data, w, Q, R, yy, working_set, outputs,
     at ``R``.
     """
     ws_correlations, residual_stats = outputs
-    is_sparse, is_gram = storage_kind == _SPARSE, storage_kind == _GRAM
+    is_sparse, is_gram = storage
     if is_gram:
         ws_values = Q[working_set]
         RR, Ry = _gram_residual_products(w, Q, data.y, yy)

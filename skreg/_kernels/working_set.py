@@ -148,7 +148,7 @@ def _build(storage_kind, digest):
                 elif bounds.n_snapshots[0] > 0:
                     _residual(Q, w, means, v, R)
                     add_strong(R, l1, strong_ratio, usable, positive, bounds, in_set)
-            n_screened = 0
+            n_screened = np.int64(0)
             epochs = 0
             early_epochs = _EARLY_EPOCHS if 1.0 < strong_ratio < 2.0 else _COLD_EPOCHS
             # A warm start is checked before any epoch: from an optimum, the
@@ -158,7 +158,7 @@ def _build(storage_kind, digest):
                 working_set = np.flatnonzero(in_set)
                 converged = True
                 # whether the kernel's outputs describe this working set at w
-                kernel_outputs_current = False
+                kernel_outputs_current = np.bool_(False)
                 if working_set.shape[0] and epochs < max_iter and budget > 0:
                     epochs_left = min(max_iter - epochs, budget)
                     # A gap at the end only when the epochs run out: the final
@@ -202,15 +202,15 @@ def _build(storage_kind, digest):
                     )  # fmt: skip
                 n_violators = violators(
                     features, count, bounds.correlations, thresholds, positive,
-                    in_set, False,
+                    in_set, np.bool_(False),
                 )  # fmt: skip
                 if budget == 0 and working_set.shape[0]:
                     # The warm start's gap, the violators' dual constraints
                     # included: within tol, w is the answer, violators or not
                     # (a zero may violate its KKT condition by less than tol).
                     relevant, values, _, RR, Ry = _gap_inputs(
-                        storage_kind, False, data, w, Q, R, yy, working_set,
-                        scratch, features, count, bounds.correlations,
+                        (is_sparse, is_gram), np.bool_(False), data, w, Q, R, yy,
+                        working_set, scratch, features, count, bounds.correlations,
                     )  # fmt: skip
                     gap_start = duality_gap(
                         values, w, l1, l2, data.norms2, relevant, positive, RR,
@@ -224,7 +224,7 @@ def _build(storage_kind, digest):
                 if is_gram or kernel_outputs_current:
                     # The gap at w costs no pass here: screen with it.
                     relevant, values, ws_values, RR, Ry = _gap_inputs(
-                        storage_kind, kernel_outputs_current, data, w, Q, R, yy,
+                        (is_sparse, is_gram), kernel_outputs_current, data, w, Q, R, yy,
                         working_set, scratch, features, count, bounds.correlations,
                     )  # fmt: skip
                     gap_now = duality_gap(
@@ -253,7 +253,7 @@ def _build(storage_kind, digest):
                         )  # fmt: skip
                 if n_violators:
                     violators(features, count, bounds.correlations, thresholds,
-                              positive, in_set, True)  # fmt: skip
+                              positive, in_set, np.bool_(True))  # fmt: skip
                     budget = early_epochs
                 else:
                     # The working set is right at w: solve on it, but check
@@ -265,7 +265,7 @@ def _build(storage_kind, digest):
             # The gap of the problem without the screened features: their zeros
             # are proven, so it bounds the suboptimality of w all the same.
             relevant, values, _, RR, Ry = _gap_inputs(
-                storage_kind, kernel_outputs_current, data, w, Q, R, yy,
+                (is_sparse, is_gram), kernel_outputs_current, data, w, Q, R, yy,
                 working_set, scratch, features, count, bounds.correlations,
             )  # fmt: skip
             gap = duality_gap(
