@@ -3,6 +3,23 @@
 import numpy as np
 from scipy import sparse
 
+# The lasso path of scikit-learn's diabetes data (exact, as LARS finds it):
+# (feature, event) in path order.
+DIABETES_EVENTS = [
+    ("bmi", "enter"),
+    ("s5", "enter"),
+    ("bp", "enter"),
+    ("s3", "enter"),
+    ("sex", "enter"),
+    ("s6", "enter"),
+    ("s1", "enter"),
+    ("s4", "enter"),
+    ("s2", "enter"),
+    ("age", "enter"),
+    ("s3", "exit"),
+    ("s3", "enter"),
+]
+
 
 def sparse_signal_problem(n_samples=60, n_features=20, seed=0, offset=2.0):
     """Gaussian design with an offset, five true features and noise."""

@@ -4,26 +4,12 @@ import pickle
 
 import numpy as np
 import pytest
+from _problems import DIABETES_EVENTS
 from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes
 
 from skreg import AdaptiveLasso, ElasticNet, Lasso
 from skreg._explain.explanation import COORDINATE_DESCENT_METHOD
-
-DIABETES_ORDER = [
-    ("bmi", "enter"),
-    ("s5", "enter"),
-    ("bp", "enter"),
-    ("s3", "enter"),
-    ("sex", "enter"),
-    ("s6", "enter"),
-    ("s1", "enter"),
-    ("s4", "enter"),
-    ("s2", "enter"),
-    ("age", "enter"),
-    ("s3", "exit"),
-    ("s3", "enter"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +31,7 @@ def test_lasso_explains_the_diabetes_path_like_lars(diabetes):
     smallest = ref_alphas[-2] * 0.5  # past the last event
     model = Lasso(alpha=smallest, explain=True, tol=1e-10).fit(X, y)
     events = [(e.feature, e.event) for e in model.explanation_.events]
-    assert events == DIABETES_ORDER
+    assert events == DIABETES_EVENTS
     knots = model.alphas_[:-1]  # the last point is the fitted alpha
     np.testing.assert_allclose(knots, ref_alphas[: knots.size], rtol=1e-8)
     np.testing.assert_allclose(

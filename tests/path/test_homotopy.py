@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _problems import DIABETES_EVENTS
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
@@ -14,21 +15,6 @@ from sklearn.linear_model import Lasso, lars_path
 
 from skreg._path.design import make_design
 from skreg._path.homotopy import lasso_homotopy
-
-DIABETES_EVENTS = [
-    ("bmi", "enter"),
-    ("s5", "enter"),
-    ("bp", "enter"),
-    ("s3", "enter"),
-    ("sex", "enter"),
-    ("s6", "enter"),
-    ("s1", "enter"),
-    ("s4", "enter"),
-    ("s2", "enter"),
-    ("age", "enter"),
-    ("s3", "exit"),
-    ("s3", "enter"),
-]
 
 
 def homotopy(
