@@ -24,6 +24,7 @@ import numpy as np
 from .._path.design import make_design
 from .._path.homotopy import PathEvent
 from .._validation import check_explanation_data, check_path_arrays
+from .display import Text, event_sentence, events_table, final_state, summary_line
 from .story import FeatureStory, _penalty
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
@@ -235,6 +236,27 @@ class PathExplanation:
         ]
         self.entry_alpha = self._entry_alphas()
 
+    def _fitted_above_the_path(self, alpha, alpha_max):
+        """Explain a fit at ``alpha >= alpha_max``: the path is that one point.
+
+        Above ``alpha_max`` the solution does not change (every penalized
+        coefficient is zero, the unpenalized ones hold their least-squares
+        fit), so the path's first point describes the fit; the events below
+        ``alpha_max`` are not part of it.
+        """
+        self.alphas_ = np.array([alpha])
+        self.coef_path = self.coef_path[:, :1].copy()
+        self.intercepts = self.intercepts[:1].copy()
+        self.events, self._event_indices = [], []
+        self.entry_alpha = self._entry_alphas()
+        above = (
+            f"alpha = {alpha:.6g} is at or above alpha_max = {alpha_max:.6g}, "
+            "the largest alpha at which a penalized feature's correlation with "
+            "the residual can reach its penalty: every penalized coefficient "
+            "is zero, as at any larger alpha."
+        )
+        self.note = above if not self.note else f"{above} {self.note}"
+
     def _set_gram(self, design, gram, gram_features):
         """``Z'Z / n`` for the features nonzero somewhere on the path."""
         nonzero = np.flatnonzero(np.any(self.coef_path != 0, axis=1))
@@ -290,12 +312,11 @@ class PathExplanation:
         Returns
         -------
         text : str
+            Shown as text (not as a string literal) by a REPL or notebook.
         """
         n = "sum of sample weights" if self._is_weighted else "number of samples"
         lines = [
-            f"Regularization path, {len(self.events)} events from alpha = "
-            f"{self.alphas_[0]:.6g} down to alpha = {self.alphas_[-1]:.6g} "
-            f"(method: {self.method}).",
+            summary_line(self),
             "A coefficient stays at zero while its feature's correlation with the",
             "residual, |x'r|/n, is below its penalty alpha*pf; the feature enters when",
             "the correlation reaches the penalty, and leaves when its coefficient",
@@ -308,9 +329,24 @@ class PathExplanation:
         for number, (event, j) in enumerate(
             zip(self.events, self._event_indices), start=1
         ):
-            lines.append(f"{number:>{width}}. {self._event_sentence(event, j)}")
-        lines += ["", self._final_state()]
-        return "\n".join(lines)
+            lines.append(f"{number:>{width}}. {event_sentence(self, event, j)}")
+        lines += ["", final_state(self)]
+        return Text("\n".join(lines))
+
+    def __repr__(self):
+        return "\n".join(
+            [
+                f"PathExplanation: {summary_line(self)}",
+                final_state(self),
+                "Read it with report(), why(feature), to_frame() or plot().",
+            ]
+        )
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(repr(self))
+
+    def _repr_html_(self):
+        return events_table(self)
 
     def why(self, feature, alpha=None):
         """Tell one feature's story at ``alpha`` in numbers.
@@ -467,31 +503,6 @@ class PathExplanation:
         )
         entry[unpenalized_from_start] = np.inf
         return entry
-
-    def _event_sentence(self, event, j):
-        name, alpha = self.label(j), f"{event.alpha:.6g}"
-        if event.event == "enter" and event.penalty == 0:
-            return f"at alpha = {alpha}, {name} is in from the start (pf = 0)."
-        kkt = f"|x'r|/n = {event.correlation:.6g}"
-        penalty = f"alpha*pf = {event.penalty:.6g}"
-        if event.event == "enter":
-            sign = "+" if event.sign > 0 else "-"
-            return (
-                f"at alpha = {alpha}, {name} entered ({sign}): its correlation with "
-                f"the residual {kkt} reached its penalty {penalty}."
-            )
-        return (
-            f"at alpha = {alpha}, {name} left: its coefficient shrank to zero "
-            f"({kkt} = {penalty}, falling below it next)."
-        )
-
-    def _final_state(self):
-        active = np.flatnonzero(self.coef_path[:, -1])
-        names = ", ".join(self.label(j) for j in active) or "none"
-        return (
-            f"At alpha = {self.alphas_[-1]:.6g}, {active.size} of "
-            f"{self.coef_path.shape[0]} features are in the model: {names}."
-        )
 
 
 def _field(record, name, position):

@@ -7,6 +7,7 @@ second validation, no copy of X) and the path layer's events.
 import numpy as np
 
 from .._path.bisection import _BISECTION_RTOL, bisection_path
+from .._path.grid import alpha_max
 from .explanation import COORDINATE_DESCENT_METHOD, PathExplanation
 from .lasso_path import homotopy_explanation
 
@@ -33,7 +34,26 @@ def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_na
     Returns
     -------
     PathExplanation
+        Its path ends at ``alpha``. A fit at or above ``alpha_max`` (every
+        penalized coefficient zero) is explained at ``alpha`` itself: one
+        point, no event, and a note that says why.
     """
+    explanation = _explain_path(
+        design,
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        penalty_factor=penalty_factor,
+        positive=positive,
+        feature_names=feature_names,
+    )
+    top = alpha_max(design, penalty_factor, l1_ratio=l1_ratio, positive=positive)
+    if top > 0.0 and alpha >= top:
+        explanation._fitted_above_the_path(float(alpha), top)
+    return explanation
+
+
+def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_names):
+    """The path from alpha_max down to ``alpha``: homotopy, else bisection."""
     if l1_ratio == 1.0:
         explanation = homotopy_explanation(
             design,

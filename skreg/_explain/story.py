@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .display import preformatted
+
 # How many of the largest contributions a story names.
 _TOP_CONTRIBUTIONS = 3
 _PAST_TENSE = {"enter": "entered", "exit": "left"}
@@ -51,7 +53,14 @@ class FeatureStory:
         self.__dict__.update(numbers_and_context)
 
     def __repr__(self):
-        return f"FeatureStory(feature={self.feature!r}, alpha={self.alpha:.6g})"
+        # what a REPL shows: the story itself, as print() would
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+    def _repr_html_(self):
+        return preformatted(self)
 
     def __str__(self):
         lines = [

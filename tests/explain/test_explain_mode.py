@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 from _problems import DIABETES_EVENTS
+from numpy.testing import assert_allclose
 from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes
 
@@ -177,3 +178,49 @@ def test_explain_reads_the_design_of_the_fit(diabetes, monkeypatch):
     Lasso(alpha=0.5, explain=True).fit(X, y)
     ElasticNet(alpha=0.05, explain=True).fit(X, y)
     assert len(calls) == 2  # one design per fit, explanation included
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        Lasso(alpha=1e6, explain=True),
+        ElasticNet(alpha=1e6, l1_ratio=0.5, explain=True),
+        AdaptiveLasso(alpha=1e6, explain=True),
+        Lasso(alpha=1e6, penalty_factor=[0.0] + [1.0] * 9, explain=True),
+    ],
+    ids=["lasso", "enet", "adaptive", "lasso-unpenalized"],
+)
+def test_a_fit_above_alpha_max_is_explained_at_its_own_alpha(diabetes, estimator):
+    # Above alpha_max every penalized coefficient is zero: the story is told
+    # at the fitted alpha (not at alpha_max), with no event and a note that
+    # says why; the numbers still add up at that alpha.
+    X, y = diabetes
+    model = estimator.fit(X, y)
+    explanation = model.explanation_
+    assert_allclose(explanation.alphas_, [1e6])
+    assert_allclose(model.alphas_, [1e6])
+    assert explanation.events == []
+    assert "alpha_max" in explanation.note and "1e+06" in explanation.report()
+    assert_allclose(explanation.coef_path[:, -1], model.coef_, atol=1e-10)
+    assert_allclose(explanation.intercepts[-1], model.intercept_, rtol=1e-10)
+    assert not np.any(model.entry_alpha_[np.asarray(model.coef_) == 0])
+    story = explanation.why(2)
+    assert story.alpha == 1e6 and story.coefficient == 0.0 and not story.active
+    assert abs(story.residual_correlation) < story.penalty
+    assert_allclose(
+        story.raw_correlation,
+        story.explained_by_active + story.residual_correlation,
+        rtol=1e-12,
+    )
+    n_in = np.count_nonzero(model.coef_)
+    assert f"{n_in} of 10 features are in the model" in explanation.report()
+
+
+def test_a_fit_just_below_alpha_max_keeps_its_path(diabetes):
+    X, y = diabetes
+    Z = X.to_numpy() - X.to_numpy().mean(axis=0)
+    top = np.max(np.abs(Z.T @ (y - y.mean()))) / len(y)
+    explanation = Lasso(alpha=0.999 * top, explain=True).fit(X, y).explanation_
+    assert_allclose(explanation.alphas_, [top, 0.999 * top], rtol=1e-9)
+    assert [(e.feature, e.event) for e in explanation.events] == [("bmi", "enter")]
+    assert "alpha_max" not in (explanation.note or "")

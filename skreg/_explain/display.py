@@ -1,0 +1,118 @@
+"""What an explanation shows: the lines of its report, and how it appears.
+
+Python's REPL prints ``repr()``, IPython calls ``_repr_pretty_`` and Jupyter
+``_repr_html_``. The explanation's objects answer all three with what they
+say in words, so that ``model.explanation_``, ``explanation.why("bmi")`` and
+``explanation.report()`` read as text wherever they are shown, and a
+notebook shows the events as a table.
+"""
+
+import html
+
+import numpy as np
+
+
+class Text(str):
+    """A ``str`` that a REPL or notebook shows as its text, not as a literal.
+
+    Returned by :meth:`PathExplanation.report`: ``print()`` is not needed to
+    read it, and it is still a ``str`` for everything else.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+    def _repr_html_(self):
+        return preformatted(self)
+
+
+def preformatted(text):
+    """``text`` as an HTML ``<pre>`` block (escaped)."""
+    return f"<pre>{html.escape(str(text))}</pre>"
+
+
+def events_table(explanation, max_rows=30):
+    """HTML table of an explanation's events, its summary line above.
+
+    Parameters
+    ----------
+    explanation : PathExplanation
+    max_rows : int, default=30
+        Events shown at most; a last row says how many more there are.
+
+    Returns
+    -------
+    html : str
+    """
+    header = "".join(
+        f"<th>{name}</th>"
+        for name in ("#", "alpha", "feature", "event", "|x'r|/n", "penalty")
+    )
+    rows = []
+    for number, event in enumerate(explanation.events[:max_rows], start=1):
+        cells = (
+            number,
+            f"{event.alpha:.6g}",
+            html.escape(str(event.feature)),
+            event.event,
+            f"{abs(event.correlation):.6g}",
+            f"{event.penalty:.6g}",
+        )
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    hidden = len(explanation.events) - max_rows
+    if hidden > 0:
+        rows.append(
+            f'<tr><td colspan="6">... {hidden} more events: '
+            "<code>to_frame()</code> has them all</td></tr>"
+        )
+    summary = html.escape(summary_line(explanation))
+    final = html.escape(final_state(explanation))
+    table = (
+        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else ""
+    )
+    return f"<div><p>{summary}</p>{table}<p>{final}</p></div>"
+
+
+def summary_line(explanation):
+    """The first line of a report: events, alpha range, method."""
+    return (
+        f"Regularization path, {len(explanation.events)} events from alpha = "
+        f"{explanation.alphas_[0]:.6g} down to alpha = {explanation.alphas_[-1]:.6g} "
+        f"(method: {explanation.method})."
+    )
+
+
+def event_sentence(explanation, event, j):
+    """One event in words: which feature entered or left, and why."""
+    name, alpha = explanation.label(j), f"{event.alpha:.6g}"
+    if event.event == "enter" and event.penalty == 0:
+        return f"at alpha = {alpha}, {name} is in from the start (pf = 0)."
+    kkt = f"|x'r|/n = {event.correlation:.6g}"
+    penalty = f"alpha*pf = {event.penalty:.6g}"
+    if event.event == "enter":
+        sign = "+" if event.sign > 0 else "-"
+        return (
+            f"at alpha = {alpha}, {name} entered ({sign}): its correlation with "
+            f"the residual {kkt} reached its penalty {penalty}."
+        )
+    return (
+        f"at alpha = {alpha}, {name} left: its coefficient shrank to zero "
+        f"({kkt} = {penalty}, falling below it next)."
+    )
+
+
+def final_state(explanation):
+    """The last line of a report: the features in the model at the end."""
+    active = np.flatnonzero(explanation.coef_path[:, -1])
+    names = ", ".join(explanation.label(j) for j in active) or "none"
+    return (
+        f"At alpha = {explanation.alphas_[-1]:.6g}, {active.size} of "
+        f"{explanation.coef_path.shape[0]} features are in the model: {names}."
+    )
