@@ -94,17 +94,17 @@ def event_sentence(explanation, event, j):
     name, alpha = explanation.label(j), f"{event.alpha:.6g}"
     if event.event == "enter" and event.penalty == 0:
         return f"at alpha = {alpha}, {name} is in from the start (pf = 0)."
-    kkt = f"|x'r|/n = {event.correlation:.6g}"
-    penalty = f"alpha*pf = {event.penalty:.6g}"
+    # at an event the two are equal (that is what makes it one): say it once
+    kkt = f"|x'r|/n = alpha*pf = {event.penalty:.6g}"
     if event.event == "enter":
         sign = "+" if event.sign > 0 else "-"
         return (
             f"at alpha = {alpha}, {name} entered ({sign}): its correlation with "
-            f"the residual {kkt} reached its penalty {penalty}."
+            f"the residual reached its penalty, {kkt}."
         )
     return (
-        f"at alpha = {alpha}, {name} left: its coefficient shrank to zero "
-        f"({kkt} = {penalty}, falling below it next)."
+        f"at alpha = {alpha}, {name} left: its coefficient shrank to zero at "
+        f"{kkt}; below, its correlation stays under its penalty."
     )
 
 
@@ -115,4 +115,68 @@ def final_state(explanation):
     return (
         f"At alpha = {explanation.alphas_[-1]:.6g}, {active.size} of "
         f"{explanation.coef_path.shape[0]} features are in the model: {names}."
+    )
+
+
+# Features named at most, closest first, in the report's "not in the model".
+_MAX_ZERO_NAMED = 10
+# A spread of column scales (largest / smallest std) above which the report
+# says that correlations and penalties are in the units of each column.
+_SCALE_SPREAD = 10.0
+
+
+def zero_features(explanation):
+    """The features at zero at the path's end, and how close each came.
+
+    One line: each penalized zero feature with ``|x'r|/n`` as a share of its
+    penalty, closest first (the first to enter below this alpha); excluded
+    ones (``pf = inf``) are counted apart.
+    """
+    alpha = explanation.alphas_[-1]
+    coef = explanation.coef_path[:, -1]
+    factors = explanation.penalty_factor
+    zero = np.flatnonzero((coef == 0) & np.isfinite(factors) & (factors > 0))
+    excluded = np.flatnonzero(~np.isfinite(factors))
+    if zero.size == 0 and excluded.size == 0:
+        return ""
+    parts = []
+    if zero.size:
+        residual = explanation._residual_correlations(coef)[zero]
+        shares = np.abs(residual) / (alpha * factors[zero]) if alpha > 0 else None
+        order = np.argsort(-shares, kind="stable") if shares is not None else None
+        named = zero if order is None else zero[order]
+        words = [
+            explanation.label(j)
+            if shares is None
+            else f"{explanation.label(j)} ({shares[k]:.0%})"
+            for k, j in zip(order if order is not None else range(zero.size), named)
+        ]
+        more = len(words) - _MAX_ZERO_NAMED
+        text = ", ".join(words[:_MAX_ZERO_NAMED]) + (
+            f" and {more} more" if more > 0 else ""
+        )
+        parts.append(
+            f"At zero, with |x'r|/n as a share of its penalty (closest to "
+            f"entering first): {text}."
+        )
+    if excluded.size:
+        names = ", ".join(explanation.label(j) for j in excluded[:_MAX_ZERO_NAMED])
+        more = excluded.size - _MAX_ZERO_NAMED
+        names += f" and {more} more" if more > 0 else ""
+        parts.append(f"Excluded (penalty_factor = inf): {names}.")
+    return " ".join(parts)
+
+
+def scale_note(explanation):
+    """A word on units when the columns of X have very different scales."""
+    scales = explanation._column_scales
+    positive = scales[scales > 0]
+    if positive.size < 2 or positive.max() <= _SCALE_SPREAD * positive.min():
+        return ""
+    return (
+        f"The columns of X have very different scales (standard deviation "
+        f"from {positive.min():.3g} to {positive.max():.3g}): each |x'r|/n and "
+        "penalty is in the units of its own column times those of y, so they "
+        "compare within a feature, not across features; standardize X (e.g. "
+        "sklearn.preprocessing.StandardScaler) to compare features."
     )

@@ -24,7 +24,15 @@ import numpy as np
 from .._path.design import make_design
 from .._path.homotopy import PathEvent
 from .._validation import check_explanation_data, check_path_arrays
-from .display import Text, event_sentence, events_table, final_state, summary_line
+from .display import (
+    Text,
+    event_sentence,
+    events_table,
+    final_state,
+    scale_note,
+    summary_line,
+    zero_features,
+)
 from .story import FeatureStory, _penalty
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
@@ -215,6 +223,8 @@ class PathExplanation:
             np.any(design.v == 0)
         )
         self._correlations_with_y = design.Zy / design.n_samples
+        # weighted standard deviations of the columns, for the report's units
+        self._column_scales = np.sqrt(design.norms2 / design.n_samples)
         self._set_gram(design, gram, gram_features)
         self.penalty_factor = penalty_factor
         self.feature_names = feature_names
@@ -296,7 +306,9 @@ class PathExplanation:
         Returns
         -------
         frame : pandas.DataFrame
-            Columns ``alpha, feature, event, sign, correlation, penalty``.
+            Columns ``alpha, feature, event, sign, penalty_factor`` and
+            ``correlation`` (``|x'r|/n``, which at an event equals the
+            penalty ``alpha * penalty_factor``).
         """
         try:
             import pandas as pd
@@ -304,7 +316,12 @@ class PathExplanation:
             raise ImportError(
                 "pandas is required for to_frame(); pip install pandas"
             ) from exc
-        return pd.DataFrame(self.events, columns=list(PathEvent._fields))
+        rows = [
+            (e.alpha, e.feature, e.event, e.sign, self.penalty_factor[j], e.correlation)
+            for e, j in zip(self.events, self._event_indices)
+        ]
+        columns = ["alpha", "feature", "event", "sign", "penalty_factor"]
+        return pd.DataFrame(rows, columns=columns + ["correlation"])
 
     def report(self):
         """Return a readable summary of the path, one line per event.
@@ -324,6 +341,8 @@ class PathExplanation:
         ]
         if self.note:
             lines.append(f"Note: {self.note}")
+        if scale_note(self):
+            lines.append(f"Note: {scale_note(self)}")
         lines.append("")
         width = len(str(len(self.events)))
         for number, (event, j) in enumerate(
@@ -331,6 +350,8 @@ class PathExplanation:
         ):
             lines.append(f"{number:>{width}}. {event_sentence(self, event, j)}")
         lines += ["", final_state(self)]
+        if zero_features(self):
+            lines.append(zero_features(self))
         return Text("\n".join(lines))
 
     def __repr__(self):

@@ -70,8 +70,17 @@ class FeatureStory:
             f"  accounted for by active features  x'Xb/n = "
             f"{self.explained_by_active:+.6g}",
         ]
-        for name, value in list(self.contributions.items())[:_TOP_CONTRIBUTIONS]:
+        contributions = list(self.contributions.items())
+        for name, value in contributions[:_TOP_CONTRIBUTIONS]:
             lines.append(f"      of which via {_text(name)}: {value:+.6g}")
+        rest = contributions[_TOP_CONTRIBUTIONS:]
+        if rest:
+            others = sum(value for _, value in rest)
+            lines.append(
+                f"      and via {len(rest)} more active feature"
+                f"{'s' if len(rest) > 1 else ''}: {others:+.6g}"
+                " (all in `contributions`)"
+            )
         lines += [
             f"  left in the residual              x'r/n  = "
             f"{self.residual_correlation:+.6g}",

@@ -82,3 +82,51 @@ def test_names_are_escaped_in_html():
     table = Lasso(alpha=0.01, explain=True).fit(X, y).explanation_._repr_html_()
     assert "<td><b></td>" not in table and "&lt;b&gt;" in table
     assert "a&amp;b" in table
+
+
+def test_the_report_names_the_zero_features_closest_first(explanation):
+    # The learner's question is why a feature was zeroed: the report names
+    # every penalized zero with |x'r|/n as a share of its penalty, and the
+    # shares are those why() measures.
+    import re
+
+    from skreg import Lasso as _Lasso
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    model = _Lasso(alpha=0.5, explain=True).fit(X, y)
+    line = model.explanation_.report().splitlines()[-1]
+    assert line.startswith("At zero, with |x'r|/n as a share of its penalty")
+    named = re.findall(r"(\w+) \((\d+)%\)", line)
+    zeros = [name for name, c in zip(X.columns, model.coef_) if c == 0]
+    assert sorted(name for name, _ in named) == sorted(zeros)
+    shares = [int(share) for _, share in named]
+    assert shares == sorted(shares, reverse=True)
+    for name, share in named:
+        story = model.explanation_.why(name)
+        assert round(100 * abs(story.residual_correlation) / story.penalty) == int(
+            share
+        )
+
+
+def test_why_says_how_many_contributions_it_does_not_list():
+    from skreg import Lasso as _Lasso
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    story = _Lasso(alpha=0.5, explain=True).fit(X, y).explanation_.why("s4")
+    assert len(story.contributions) == 4
+    text = str(story)
+    assert text.count("of which via") == 3
+    rest = list(story.contributions.values())[3]
+    assert f"and via 1 more active feature: {rest:+.6g}" in text
+
+
+def test_unscaled_columns_get_a_word_about_units():
+    from skreg import Lasso as _Lasso
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    scaled = _Lasso(alpha=0.5, explain=True).fit(X, y).explanation_.report()
+    assert "very different scales" not in scaled
+    X = X.copy()
+    X["bmi"] *= 1000.0
+    unscaled = _Lasso(alpha=0.5, explain=True).fit(X, y).explanation_.report()
+    assert "very different scales" in unscaled and "StandardScaler" in unscaled

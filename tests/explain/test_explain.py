@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.testing import assert_allclose
 from scipy import sparse
 from sklearn.datasets import load_diabetes
 
@@ -67,9 +68,11 @@ def test_to_frame_has_event_columns(explanation):
         "feature",
         "event",
         "sign",
+        "penalty_factor",
         "correlation",
-        "penalty",
     ]
+    # no two columns say the same: at an event the correlation is the penalty
+    assert_allclose(frame["correlation"], frame["alpha"] * frame["penalty_factor"])
     assert len(frame) == 12
     assert frame.loc[10, "event"] == "exit" and frame.loc[10, "feature"] == "s3"
 
@@ -91,8 +94,10 @@ def test_report_has_one_line_per_event_with_kkt_numbers(explanation):
     text = explanation.report()
     lines = [line for line in text.splitlines() if "at alpha = " in line]
     assert len(lines) == 12
-    assert "bmi entered (+)" in lines[0] and "|x'r|/n = 2.14804" in lines[0]
-    assert "alpha*pf = 2.14804" in lines[0]
+    assert "bmi entered (+)" in lines[0]
+    # equal at the event by definition: the number is said once
+    assert "|x'r|/n = alpha*pf = 2.14804" in lines[0]
+    assert lines[0].count("2.14804") == 2  # the alpha, and the KKT value
     assert "s3 left" in lines[10]
     assert "10 of 10 features are in the model" in text
 
