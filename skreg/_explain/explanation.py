@@ -17,6 +17,7 @@ moments where a correlation reaches its penalty (the feature *enters*) or a
 coefficient shrinks back to zero (it *exits*), and answers questions about them.
 """
 
+import difflib
 import numbers
 
 import numpy as np
@@ -472,13 +473,7 @@ class PathExplanation:
     def _feature_index(self, feature):
         n_features = self.coef_path.shape[0]
         if isinstance(feature, str):
-            names = [] if self.feature_names is None else list(self.feature_names)
-            if feature not in names:
-                raise ValueError(
-                    f"feature {feature!r} is not a known feature name; "
-                    f"pass one of {names} or a column index."
-                )
-            return names.index(feature)
+            return _index_of_name(feature, [self.label(j) for j in range(n_features)])
         if (
             isinstance(feature, numbers.Integral)
             and -n_features <= feature < n_features
@@ -529,3 +524,22 @@ class PathExplanation:
 def _field(record, name, position):
     """An event field, from a record with attributes or a plain tuple."""
     return getattr(record, name) if hasattr(record, name) else record[position]
+
+
+def _index_of_name(name, labels):
+    """The column of ``name``: a label the explanation shows (``x3`` without
+    names), or the one label ending in ``__name`` (a ColumnTransformer's
+    ``num__Hits`` for ``Hits``); else an error suggesting near matches."""
+    if name in labels:
+        return labels.index(name)
+    suffixed = [j for j, label in enumerate(labels) if label.endswith("__" + name)]
+    if len(suffixed) == 1:
+        return suffixed[0]
+    close = difflib.get_close_matches(name, labels, n=3, cutoff=0.6)
+    close += [labels[j] for j in suffixed if labels[j] not in close]
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    shown = ", ".join(map(repr, labels[:5])) + (", ..." if len(labels) > 5 else "")
+    raise ValueError(
+        f"feature {name!r} is not one of the {len(labels)} features "
+        f"({shown}); pass a name or a column index.{hint}"
+    )

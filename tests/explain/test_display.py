@@ -130,3 +130,46 @@ def test_unscaled_columns_get_a_word_about_units():
     X["bmi"] *= 1000.0
     unscaled = _Lasso(alpha=0.5, explain=True).fit(X, y).explanation_.report()
     assert "very different scales" in unscaled and "StandardScaler" in unscaled
+
+
+def test_why_accepts_the_names_the_explanation_shows():
+    # Without column names the events read x0, x1...: why() takes those too.
+    import numpy as np
+
+    from skreg import Lasso as _Lasso
+
+    X, y = load_diabetes(return_X_y=True)
+    explanation = _Lasso(alpha=0.5, explain=True).fit(X, y).explanation_
+    assert explanation.events[0].feature == 2
+    assert "x2 entered" in explanation.report()
+    story = explanation.why("x2")
+    assert story.raw_correlation == explanation.why(2).raw_correlation
+    with pytest.raises(ValueError, match=r"not one of the 10 features \('x0'"):
+        explanation.why("bmi")
+    assert np.isfinite(story.penalty)
+
+
+def test_why_finds_a_column_transformer_name_and_suggests_near_ones():
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from skreg import Lasso as _Lasso
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    X = X.assign(group=pd.cut(X["age"], 3, labels=["young", "mid", "old"]))
+    transform = ColumnTransformer(
+        [
+            ("num", StandardScaler(), list(X.columns[:10])),
+            ("cat", OneHotEncoder(sparse_output=False), ["group"]),
+        ]
+    ).set_output(transform="pandas")
+    model = make_pipeline(transform, _Lasso(alpha=0.5, explain=True)).fit(X, y)
+    explanation = model[-1].explanation_
+    assert explanation.why("bmi").feature == "num__bmi"  # the one *__bmi
+    with pytest.raises(ValueError, match="Did you mean 'num__bmi'"):
+        explanation.why("num__bim")
+    assert explanation.why("group_young").feature == "cat__group_young"
+    with pytest.raises(ValueError, match="Did you mean 'cat__group_young'"):
+        explanation.why("group_yung")
