@@ -117,12 +117,15 @@ class PathDisplay(_ExplanationDisplay):
     >>> display = PathDisplay.from_explanation(explanation)
     """
 
-    def __init__(self, *, alphas, coef_path, events, event_features, feature_names):
+    def __init__(
+        self, *, alphas, coef_path, events, event_features, feature_names, message=None
+    ):
         self.alphas = alphas
         self.coef_path = coef_path
         self.events = events
         self.event_features = event_features
         self.feature_names = feature_names
+        self.message = message
 
     @classmethod
     def from_explanation(cls, explanation, *, ax=None, **kwargs):
@@ -146,6 +149,7 @@ class PathDisplay(_ExplanationDisplay):
             events=explanation.events,
             event_features=list(explanation._event_indices),
             feature_names=_labels(explanation),
+            message=getattr(explanation, "degenerate", None),
         )
         return display.plot(ax=ax, **kwargs)
 
@@ -203,6 +207,7 @@ class PathDisplay(_ExplanationDisplay):
         ax.set_xlabel("alpha (log scale; the penalty weakens to the right)")
         ax.set_ylabel("coefficient")
         ax.set_title("Lasso path: ● a feature enters, ✕ it leaves")
+        self.message_ = _say(ax, self.message)
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -308,6 +313,7 @@ class KKTDisplay(_ExplanationDisplay):
         penalty_factor,
         feature_names,
         entries=(),
+        message=None,
     ):
         self.alphas = alphas
         self.correlations = correlations
@@ -315,6 +321,7 @@ class KKTDisplay(_ExplanationDisplay):
         self.penalty_factor = penalty_factor
         self.feature_names = feature_names
         self.entries = entries
+        self.message = message
 
     @classmethod
     def from_explanation(cls, explanation, *, ax=None, **kwargs):
@@ -345,6 +352,7 @@ class KKTDisplay(_ExplanationDisplay):
                 for event, j in zip(explanation.events, explanation._event_indices)
                 if event.event == "enter" and event.penalty > 0
             ],
+            message=getattr(explanation, "degenerate", None),
         )
         return display.plot(ax=ax, **kwargs)
 
@@ -431,19 +439,43 @@ class KKTDisplay(_ExplanationDisplay):
             )
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlim(self.alphas.max() * 1.3, self.alphas.min() / 1.3)
-        floor = np.nanmin(self.alphas * self.penalty_factor[drawn].min()) / 30
-        ax.set_ylim(bottom=floor)
+        if self.alphas.size:
+            ax.set_xlim(self.alphas.max() * 1.3, self.alphas.min() / 1.3)
+        if self.alphas.size and drawn.any():
+            floor = np.nanmin(self.alphas * self.penalty_factor[drawn].min()) / 30
+            ax.set_ylim(bottom=floor)
+        elif self.message is None:
+            self.message = "No penalized feature: there is no KKT condition to draw."
         ax.set_xlabel("alpha (log scale; the penalty weakens to the right)")
         ax.set_ylabel("|x_j' r| / n  (correlation with the residual)")
         ax.set_title(
             "KKT conditions: a feature is in the model (thick) exactly when its\n"
             "correlation with the residual reaches its penalty (dashed)"
         )
-        if legend:
+        if legend and self.lines_:
             ax.legend(fontsize=8, ncol=2, loc="lower left", framealpha=0.9)
+        self.message_ = _say(ax, self.message)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+def _say(ax, message):
+    """Write ``message`` across the middle of ``ax`` (the figure's verdict when
+    there is no path to show); returns the Text, or None."""
+    if not message:
+        return None
+    import textwrap
+
+    return ax.text(
+        0.5,
+        0.5,
+        textwrap.fill(message, 60),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=10,
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.6"},
+    )
 
 
 def _dense_alpha_grid(knots):

@@ -132,6 +132,8 @@ def zero_features(explanation):
     penalty, closest first (the first to enter below this alpha); excluded
     ones (``pf = inf``) are counted apart.
     """
+    if getattr(explanation, "degenerate", None):
+        return ""  # nothing can enter at any alpha: the note says why
     alpha = explanation.alphas_[-1]
     coef = explanation.coef_path[:, -1]
     factors = explanation.penalty_factor

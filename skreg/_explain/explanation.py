@@ -246,27 +246,26 @@ class PathExplanation:
             for e, j in zip(events, self._event_indices)
         ]
         self.entry_alpha = self._entry_alphas()
+        # why nothing can enter at any alpha, when that is the case (else None)
+        self.degenerate = None
 
-    def _fitted_above_the_path(self, alpha, alpha_max):
+    def _told_at_the_fitted_alpha(self, alpha, why, degenerate=False):
         """Explain a fit at ``alpha >= alpha_max``: the path is that one point.
 
         Above ``alpha_max`` the solution does not change (every penalized
         coefficient is zero, the unpenalized ones hold their least-squares
         fit), so the path's first point describes the fit; the events below
-        ``alpha_max`` are not part of it.
+        ``alpha_max`` are not part of it. ``why`` says so in the note; with
+        ``degenerate`` (``alpha_max == 0``: nothing enters at any alpha) it
+        is also what the figures say.
         """
         self.alphas_ = np.array([alpha])
         self.coef_path = self.coef_path[:, :1].copy()
         self.intercepts = self.intercepts[:1].copy()
         self.events, self._event_indices = [], []
         self.entry_alpha = self._entry_alphas()
-        above = (
-            f"alpha = {alpha:.6g} is at or above alpha_max = {alpha_max:.6g}, "
-            "the largest alpha at which a penalized feature's correlation with "
-            "the residual can reach its penalty: every penalized coefficient "
-            "is zero, as at any larger alpha."
-        )
-        self.note = above if not self.note else f"{above} {self.note}"
+        self.note = why if not self.note else f"{why} {self.note}"
+        self.degenerate = why if degenerate else None
 
     def _set_gram(self, design, gram, gram_features):
         """``Z'Z / n`` for the features nonzero somewhere on the path."""

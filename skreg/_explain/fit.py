@@ -47,9 +47,64 @@ def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_na
         feature_names=feature_names,
     )
     top = alpha_max(design, penalty_factor, l1_ratio=l1_ratio, positive=positive)
-    if top > 0.0 and alpha >= top:
-        explanation._fitted_above_the_path(float(alpha), top)
+    reason = _why_nothing_enters(design, penalty_factor, positive, top)
+    if reason is not None:
+        explanation._told_at_the_fitted_alpha(float(alpha), reason, degenerate=True)
+    elif alpha >= top:
+        explanation._told_at_the_fitted_alpha(
+            float(alpha),
+            f"alpha = {alpha:.6g} is at or above alpha_max = {top:.6g}, the "
+            "largest alpha at which a penalized feature's correlation with the "
+            "residual can reach its penalty: every penalized coefficient is "
+            "zero, as at any larger alpha.",
+        )
     return explanation
+
+
+def _why_nothing_enters(design, penalty_factor, positive, top):
+    """Why no penalized feature enters at any alpha, or None when one can.
+
+    ``alpha_max`` (``top``) alone cannot tell: where nothing can enter it is
+    often rounding noise (1e-16) rather than 0.
+    """
+    usable = np.isfinite(penalty_factor) & design.nonconstant
+    penalized = usable & (penalty_factor > 0)
+    if usable.any() and not penalized.any():
+        return (
+            "Every feature that can enter is unpenalized (penalty_factor = 0): "
+            "the fit is least squares at every alpha, and no penalty decides "
+            "anything."
+        )
+    if not penalized.any():
+        return (
+            "Every coefficient is zero at every alpha because no feature can "
+            "enter: every column is constant"
+            + (" (after centring)" if design.fit_intercept else "")
+            + " or excluded (penalty_factor = inf)."
+        )
+    if design.yy == 0.0:
+        return (
+            "Every coefficient is zero at every alpha because y is constant"
+            + (" (after centring)" if design.fit_intercept else "")
+            + ": there is nothing to explain."
+        )
+    unpenalized = np.flatnonzero(usable & (penalty_factor == 0))
+    _, correlations, RR = design.unpenalized_fit(unpenalized, positive)
+    if unpenalized.size and RR <= 1e-20 * design.yy:
+        return (
+            "Every penalized coefficient is zero at every alpha because the "
+            "unpenalized features fit y exactly: nothing is left for the others "
+            "to explain."
+        )
+    if positive and np.all(correlations[penalized] <= 0):
+        return (
+            "Every coefficient is zero at every alpha because positive=True and "
+            "no feature correlates positively with the residual: a coefficient "
+            "could only enter with a negative sign."
+        )
+    if top == 0.0:
+        return "Every penalized coefficient is zero at every alpha (alpha_max = 0)."
+    return None
 
 
 def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_names):
