@@ -23,11 +23,15 @@ def _feature_colors(n_features):
 
 
 def _explanation_of(estimator):
+    # a fitted Pipeline: the explanation of its last step
+    if hasattr(estimator, "steps"):
+        estimator = estimator.steps[-1][1]
     explanation = getattr(estimator, "explanation_", None)
     if explanation is None:
         raise ValueError(
             f"{type(estimator).__name__} has no explanation_: fit it with "
-            "explain=True to plot its path."
+            "explain=True (Lasso, ElasticNet, AdaptiveLasso, LassoCV, "
+            "ElasticNetCV) to plot its path."
         )
     return explanation
 
@@ -50,8 +54,9 @@ class _ExplanationDisplay:
 
         Parameters
         ----------
-        estimator : fitted skreg estimator
-            Must have an ``explanation_`` attribute.
+        estimator : fitted skreg estimator or Pipeline
+            Fitted with ``explain=True`` (it has ``explanation_``); a
+            Pipeline's last step is used.
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure when None.
         **kwargs : dict

@@ -26,6 +26,7 @@ ESTIMATORS = [
     ElasticNet(explain=True),
     AdaptiveLasso(explain=True),
     LassoCV(cv=3),
+    LassoCV(cv=3, alphas=10, explain=True),
     ElasticNetCV(cv=3),
     ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3),
     AdaptiveLassoCV(cv=3),

@@ -17,6 +17,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.parallel import Parallel, delayed
 
+from .._explain.fit import explain_fit
 from .._path.design import make_design
 from .._path.folds import fold_design, held_out_mse
 from .._path.grid import alpha_grid
@@ -64,6 +65,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         "eps": [Interval(Real, 0, None, closed="neither")],
         "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "fit_intercept": ["boolean"],
+        "explain": ["boolean"],
         "precompute": [StrOptions({"auto"}), "array-like", "boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -190,6 +192,15 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             design=design,
         )
         set_single_target_fit(self, fitted, X.dtype)
+        if self.explain:
+            self.explanation_ = explain_fit(
+                fitted[4],
+                alpha=self.alpha_,
+                l1_ratio=self.l1_ratio_,
+                penalty_factor=penalty_factor,
+                positive=self.positive,
+                feature_names=getattr(self, "feature_names_in_", None),
+            )
         if not hasattr(self, "l1_ratio"):
             del self.l1_ratio_
         return self
@@ -256,6 +267,10 @@ _CV_PARAMETERS_DOC = """
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature multiplier of alpha (0: unpenalized, inf: excluded; not
         rescaled, unlike glmnet's).
+    explain : bool, default=False
+        Explain the final refit: record its path from ``alpha_max`` down to
+        ``alpha_`` and the KKT numbers of every event (``explanation_``, as
+        ``Lasso(explain=True)`` does), from the refit's own design.
 """
 
 _CV_ATTRIBUTES_DOC = """
@@ -280,6 +295,9 @@ _CV_ATTRIBUTES_DOC = """
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+    explanation_ : PathExplanation
+        Only with ``explain=True``: the path of the refit down to ``alpha_``,
+        its events and their KKT numbers.
 """
 
 
@@ -334,6 +352,7 @@ class LassoCV(_PathCV):
         random_state=None,
         selection="cyclic",
         penalty_factor=None,
+        explain=False,
     ):
         self.eps = eps
         self.alphas = alphas
@@ -349,6 +368,7 @@ class LassoCV(_PathCV):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.explain = explain
 
 
 class ElasticNetCV(_PathCV):
@@ -411,6 +431,7 @@ class ElasticNetCV(_PathCV):
         random_state=None,
         selection="cyclic",
         penalty_factor=None,
+        explain=False,
     ):
         self.l1_ratio = l1_ratio
         self.eps = eps
@@ -427,3 +448,4 @@ class ElasticNetCV(_PathCV):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.explain = explain

@@ -224,3 +224,50 @@ def test_a_fit_just_below_alpha_max_keeps_its_path(diabetes):
     assert_allclose(explanation.alphas_, [top, 0.999 * top], rtol=1e-9)
     assert [(e.feature, e.event) for e in explanation.events] == [("bmi", "enter")]
     assert "alpha_max" not in (explanation.note or "")
+
+
+def test_a_cv_estimator_explains_its_refit(diabetes):
+    # LassoCV(explain=True) explains the refit at alpha_: the same path and
+    # events as Lasso(alpha=alpha_, explain=True) on the same data.
+    from skreg import ElasticNetCV, LassoCV
+
+    X, y = diabetes
+    model = LassoCV(cv=5, explain=True).fit(X, y)
+    reference = Lasso(alpha=model.alpha_, explain=True).fit(X, y).explanation_
+    explanation = model.explanation_
+    assert_allclose(explanation.alphas_, reference.alphas_, rtol=1e-12)
+    assert [(e.feature, e.event) for e in explanation.events] == [
+        (e.feature, e.event) for e in reference.events
+    ]
+    assert explanation.alphas_[-1] == model.alpha_
+    scale = np.abs(model.coef_).max()
+    assert_allclose(explanation.coef_path[:, -1], model.coef_, atol=1e-4 * scale)
+    assert not hasattr(LassoCV(cv=3).fit(X, y), "explanation_")
+    enet = ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, explain=True).fit(X, y)
+    assert enet.explanation_.alphas_[-1] == enet.alpha_
+    assert "l1_ratio=" + format(enet.l1_ratio_, "g") in enet.explanation_.note
+
+
+def test_displays_take_a_fitted_pipeline(diabetes):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skreg import LassoCV
+    from skreg.plotting import KKTDisplay, PathDisplay
+
+    X, y = diabetes
+    scaler = StandardScaler().set_output(transform="pandas")
+    pipeline = make_pipeline(scaler, LassoCV(cv=3, explain=True)).fit(X, y)
+    for display in (
+        PathDisplay.from_estimator(pipeline),
+        KKTDisplay.from_estimator(pipeline),
+    ):
+        assert display.lines_
+        plt.close(display.figure_)
+    with pytest.raises(ValueError, match="fit it with explain=True"):
+        PathDisplay.from_estimator(make_pipeline(scaler, LassoCV(cv=3)).fit(X, y))
