@@ -182,3 +182,29 @@ def scale_note(explanation):
         "compare within a feature, not across features; standardize X (e.g. "
         "sklearn.preprocessing.StandardScaler) to compare features."
     )
+
+
+def report_text(explanation):
+    """The text of :meth:`PathExplanation.report`: the rule, the events, the end."""
+    n = "sum of sample weights" if explanation._is_weighted else "number of samples"
+    lines = [
+        summary_line(explanation),
+        "A coefficient stays at zero while its feature's correlation with the",
+        "residual, |x'r|/n, is below its penalty alpha*pf; the feature enters when",
+        "the correlation reaches the penalty, and leaves when its coefficient",
+        f"shrinks back to zero (n = {n}, on centred data).",
+    ]
+    if explanation.note:
+        lines.append(f"Note: {explanation.note}")
+    if scale_note(explanation):
+        lines.append(f"Note: {scale_note(explanation)}")
+    lines.append("")
+    width = len(str(len(explanation.events)))
+    for number, (event, j) in enumerate(
+        zip(explanation.events, explanation._event_indices), start=1
+    ):
+        lines.append(f"{number:>{width}}. {event_sentence(explanation, event, j)}")
+    lines += ["", final_state(explanation)]
+    if zero_features(explanation):
+        lines.append(zero_features(explanation))
+    return Text("\n".join(lines))

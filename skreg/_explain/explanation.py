@@ -17,7 +17,6 @@ moments where a correlation reaches its penalty (the feature *enters*) or a
 coefficient shrinks back to zero (it *exits*), and answers questions about them.
 """
 
-import difflib
 import numbers
 
 import numpy as np
@@ -25,15 +24,8 @@ import numpy as np
 from .._path.design import make_design
 from .._path.homotopy import PathEvent
 from .._validation import check_explanation_data, check_path_arrays
-from .display import (
-    Text,
-    event_sentence,
-    events_table,
-    final_state,
-    scale_note,
-    summary_line,
-    zero_features,
-)
+from .display import events_table, final_state, report_text, summary_line
+from .names import _index_of_name
 from .story import FeatureStory, _penalty
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
@@ -331,28 +323,7 @@ class PathExplanation:
         text : str
             Shown as text (not as a string literal) by a REPL or notebook.
         """
-        n = "sum of sample weights" if self._is_weighted else "number of samples"
-        lines = [
-            summary_line(self),
-            "A coefficient stays at zero while its feature's correlation with the",
-            "residual, |x'r|/n, is below its penalty alpha*pf; the feature enters when",
-            "the correlation reaches the penalty, and leaves when its coefficient",
-            f"shrinks back to zero (n = {n}, on centred data).",
-        ]
-        if self.note:
-            lines.append(f"Note: {self.note}")
-        if scale_note(self):
-            lines.append(f"Note: {scale_note(self)}")
-        lines.append("")
-        width = len(str(len(self.events)))
-        for number, (event, j) in enumerate(
-            zip(self.events, self._event_indices), start=1
-        ):
-            lines.append(f"{number:>{width}}. {event_sentence(self, event, j)}")
-        lines += ["", final_state(self)]
-        if zero_features(self):
-            lines.append(zero_features(self))
-        return Text("\n".join(lines))
+        return report_text(self)
 
     def __repr__(self):
         return "\n".join(
@@ -523,22 +494,3 @@ class PathExplanation:
 def _field(record, name, position):
     """An event field, from a record with attributes or a plain tuple."""
     return getattr(record, name) if hasattr(record, name) else record[position]
-
-
-def _index_of_name(name, labels):
-    """The column of ``name``: a label the explanation shows (``x3`` without
-    names), or the one label ending in ``__name`` (a ColumnTransformer's
-    ``num__Hits`` for ``Hits``); else an error suggesting near matches."""
-    if name in labels:
-        return labels.index(name)
-    suffixed = [j for j, label in enumerate(labels) if label.endswith("__" + name)]
-    if len(suffixed) == 1:
-        return suffixed[0]
-    close = difflib.get_close_matches(name, labels, n=3, cutoff=0.6)
-    close += [labels[j] for j in suffixed if labels[j] not in close]
-    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-    shown = ", ".join(map(repr, labels[:5])) + (", ..." if len(labels) > 5 else "")
-    raise ValueError(
-        f"feature {name!r} is not one of the {len(labels)} features "
-        f"({shown}); pass a name or a column index.{hint}"
-    )
