@@ -12,12 +12,8 @@ import html
 import numpy as np
 
 
-class Text(str):
-    """A ``str`` that a REPL or notebook shows as its text, not as a literal.
-
-    Returned by :meth:`PathExplanation.report`: ``print()`` is not needed to
-    read it, and it is still a ``str`` for everything else.
-    """
+class ShownAsText:
+    """Mixin: a REPL, IPython and Jupyter show the object as its ``str()``."""
 
     __slots__ = ()
 
@@ -29,6 +25,19 @@ class Text(str):
 
     def _repr_html_(self):
         return preformatted(self)
+
+
+class Text(ShownAsText, str):
+    """A ``str`` that a REPL or notebook shows as its text, not as a literal.
+
+    Returned by :meth:`PathExplanation.report`: ``print()`` is not needed to
+    read it, and it is still a ``str`` for everything else.
+    """
+
+    __slots__ = ()
+
+    def __str__(self):
+        return str.__str__(self)
 
 
 def preformatted(text):

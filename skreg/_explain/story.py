@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .display import preformatted
+from .display import ShownAsText
 
 # How many of the largest contributions a story names.
 _TOP_CONTRIBUTIONS = 3
@@ -10,7 +10,7 @@ _PAST_TENSE = {"enter": "entered", "exit": "left"}
 _PRESENT_TENSE = {"enter": "enters", "exit": "leaves"}
 
 
-class FeatureStory:
+class FeatureStory(ShownAsText):
     """One feature's KKT story at one alpha, as numbers and as text.
 
     ``str(story)`` is the text. Every number is on the centred, weighted scale
@@ -51,16 +51,6 @@ class FeatureStory:
 
     def __init__(self, **numbers_and_context):
         self.__dict__.update(numbers_and_context)
-
-    def __repr__(self):
-        # what a REPL shows: the story itself, as print() would
-        return str(self)
-
-    def _repr_pretty_(self, printer, cycle):
-        printer.text(str(self))
-
-    def _repr_html_(self):
-        return preformatted(self)
 
     def __str__(self):
         lines = [
