@@ -30,8 +30,8 @@ def _explanation_of(estimator):
     if explanation is None:
         raise ValueError(
             f"{type(estimator).__name__} has no explanation_: fit it with "
-            "explain=True (Lasso, ElasticNet, AdaptiveLasso, LassoCV, "
-            "ElasticNetCV) to plot its path."
+            "explain=True (Lasso, ElasticNet, AdaptiveLasso or their CV "
+            "versions) to plot its path."
         )
     return explanation
 

@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 
+from .._explain.fit import explain_fit
 from .._path.design import make_design
 from .._path.folds import held_out_mse, training_weights
 from .._path.gram import prepare
@@ -124,6 +125,10 @@ class AdaptiveLassoCV(_AdaptiveBase):
         Kept for symmetry with :class:`LassoCV`: the updates are cyclic, so
         the result does not depend on it. It does not seed the initial
         estimator or the splitter (set those on the objects you pass).
+    explain : bool, default=False
+        Explain the final refit: its path from ``alpha_max`` down to
+        ``alpha_`` with the chosen ``gamma_``'s adaptive weights as penalty
+        factors (``explanation_``, as ``AdaptiveLasso(explain=True)``).
 
     Attributes
     ----------
@@ -152,6 +157,8 @@ class AdaptiveLassoCV(_AdaptiveBase):
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
+    explanation_ : PathExplanation
+        Only with ``explain=True``: the path of the refit down to ``alpha_``.
 
     See Also
     --------
@@ -180,6 +187,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, None, closed="neither")],
         "gammas": ["array-like"],
+        "explain": ["boolean"],
         "initial_estimator": [HasMethods(["fit"]), None],
         "fit_intercept": ["boolean"],
         "precompute": [StrOptions({"auto"}), "array-like", "boolean"],
@@ -206,6 +214,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         n_jobs=None,
         positive=False,
         random_state=None,
+        explain=False,
     ):
         self.alphas = alphas
         self.eps = eps
@@ -219,6 +228,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.n_jobs = n_jobs
         self.positive = positive
         self.random_state = random_state
+        self.explain = explain
 
     def _check_gammas(self):
         if np.ndim(self.gammas) != 1:
@@ -320,4 +330,13 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.initial_coef_ = initial_coef
         self.weights_ = weights[best[0]]
         set_single_target_fit(self, fitted, X.dtype, at_least_one_pass=True)
+        if self.explain:
+            self.explanation_ = explain_fit(
+                fitted[-1],
+                alpha=self.alpha_,
+                l1_ratio=1.0,
+                penalty_factor=self.weights_,
+                positive=self.positive,
+                feature_names=getattr(self, "feature_names_in_", None),
+            )
         return self

@@ -248,6 +248,19 @@ def test_a_cv_estimator_explains_its_refit(diabetes):
     assert "l1_ratio=" + format(enet.l1_ratio_, "g") in enet.explanation_.note
 
 
+def test_adaptive_lasso_cv_explains_its_refit(diabetes):
+    from skreg import AdaptiveLassoCV
+
+    X, y = diabetes
+    model = AdaptiveLassoCV(cv=3, alphas=20, explain=True).fit(X, y)
+    explanation = model.explanation_
+    assert explanation.alphas_[-1] == model.alpha_
+    assert_allclose(explanation.penalty_factor, model.weights_)
+    scale = np.abs(model.coef_).max()
+    assert_allclose(explanation.coef_path[:, -1], model.coef_, atol=1e-3 * scale)
+    assert not hasattr(AdaptiveLassoCV(cv=3, alphas=5).fit(X, y), "explanation_")
+
+
 def test_displays_take_a_fitted_pipeline(diabetes):
     pytest.importorskip("matplotlib")
     import matplotlib
