@@ -1,13 +1,18 @@
-"""Displays of the lasso path and of the KKT conditions that shape it.
+"""Displays of the lasso path, of the KKT conditions that shape it, and of CV.
 
-Both follow scikit-learn's Display pattern: ``__init__`` stores the data,
+They follow scikit-learn's Display pattern: ``__init__`` stores the data,
 ``plot(ax=None, ...)`` draws and sets ``ax_`` and ``figure_``, and the class
 methods ``from_explanation`` and ``from_estimator`` build the display from a
-:class:`~skreg.PathExplanation`. matplotlib is imported only when drawing.
+:class:`~skreg.PathExplanation` (:class:`CVDisplay`: from a fitted CV
+estimator). matplotlib is imported only when drawing.
 """
 
 import numpy as np
 from sklearn.utils._optional_dependencies import check_matplotlib_support
+
+from ._plot_cv import CVDisplay
+
+__all__ = ["CVDisplay", "KKTDisplay", "PathDisplay"]
 
 # Points per segment between consecutive knots: the correlations are linear in
 # alpha there, but the log axes bend them.
