@@ -99,11 +99,21 @@ class PathDisplay(_ExplanationDisplay):
         Column index of each event.
     feature_names : list of str
         One label per feature.
+    message : str, default=None
+        A sentence written across the axes (why nothing enters, for a
+        degenerate path).
+    title : str, default=None
+        The path's name in the title (``"Lasso path"`` when None).
 
     Attributes
     ----------
     lines_ : list of matplotlib Line2D
         One coefficient curve per feature.
+    alpha_line_ : matplotlib Line2D
+        The vertical line at the path's last alpha: the fitted alpha of an
+        estimator's explanation.
+    nonzeros_axis_ : matplotlib Axes
+        The top axis: the number of nonzero coefficients along the path.
     markers_ : list of matplotlib Line2D
         Event markers, one per event shown.
     texts_ : list of matplotlib Text
@@ -128,7 +138,15 @@ class PathDisplay(_ExplanationDisplay):
     """
 
     def __init__(
-        self, *, alphas, coef_path, events, event_features, feature_names, message=None
+        self,
+        *,
+        alphas,
+        coef_path,
+        events,
+        event_features,
+        feature_names,
+        message=None,
+        title=None,
     ):
         self.alphas = alphas
         self.coef_path = coef_path
@@ -136,6 +154,7 @@ class PathDisplay(_ExplanationDisplay):
         self.event_features = event_features
         self.feature_names = feature_names
         self.message = message
+        self.title = title
 
     @classmethod
     def from_explanation(cls, explanation, *, ax=None, **kwargs):
@@ -160,6 +179,7 @@ class PathDisplay(_ExplanationDisplay):
             event_features=list(explanation._event_indices),
             feature_names=_labels(explanation),
             message=getattr(explanation, "degenerate", None),
+            title=_path_name(explanation),
         )
         return display.plot(ax=ax, **kwargs)
 
@@ -216,7 +236,15 @@ class PathDisplay(_ExplanationDisplay):
         self.texts_ += self._label_ends(ax, alphas.min() / 1.6, coefs[:, -1], colors)
         ax.set_xlabel("alpha (log scale; the penalty weakens to the right)")
         ax.set_ylabel("coefficient")
-        ax.set_title("Lasso path: ● a feature enters, ✕ it leaves")
+        self.alpha_line_ = ax.axvline(
+            alphas.min(), color="0.3", linestyle=":", linewidth=1.0, zorder=1
+        )
+        self.nonzeros_axis_ = _nonzeros_axis(ax, alphas, coefs)
+        name = self.title or "Lasso path"
+        ax.set_title(
+            f"{name}: ● a feature enters, ✕ it leaves; "
+            f"dotted: alpha = {alphas.min():.3g}"
+        )
         self.message_ = _say(ax, self.message)
         self.ax_, self.figure_ = ax, ax.figure
         return self
@@ -467,6 +495,43 @@ class KKTDisplay(_ExplanationDisplay):
         self.message_ = _say(ax, self.message)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+def _path_name(explanation):
+    """``"Lasso path"``, or the elastic net's with its ``l1_ratio``."""
+    l1_ratio = getattr(explanation, "l1_ratio", 1.0)
+    if l1_ratio < 1.0:
+        return f"Elastic-net path (l1_ratio = {l1_ratio:g})"
+    return "Lasso path"
+
+
+def _nonzeros_axis(ax, alphas, coefs):
+    """A top axis giving the number of nonzero coefficients, as glmnet's plot.
+
+    Ticks at alphas of the path at least a tenth of the axis apart (the
+    last alpha, the fit's, always).
+    """
+    top = ax.twiny()
+    top.set_xscale("log")
+    top.set_xlim(ax.get_xlim())
+    if alphas.size:
+        picks = _spread_out(np.log(alphas))
+        top.set_xticks(alphas[picks])
+        top.set_xticklabels([str(np.count_nonzero(coefs[:, k])) for k in picks])
+        top.minorticks_off()
+    top.set_xlabel("nonzero coefficients", fontsize=9)
+    return top
+
+
+def _spread_out(positions, share=0.1):
+    """Indices of ``positions`` (decreasing) kept at least ``share`` of their
+    range apart, the last one always kept."""
+    gap = share * (positions.max() - positions.min())
+    kept = [positions.size - 1]
+    for k in range(positions.size - 2, -1, -1):
+        if positions[k] - positions[kept[-1]] >= gap:
+            kept.append(k)
+    return np.array(sorted(kept))
 
 
 def _say(ax, message):

@@ -94,3 +94,29 @@ def test_from_estimator_without_explanation_says_how_to_get_one():
         PathDisplay.from_estimator(object())
     with pytest.raises(ValueError, match="explain=True"):
         KKTDisplay.from_estimator(object())
+
+
+def test_the_path_marks_its_alpha_counts_nonzeros_and_names_the_model():
+    import numpy as np
+    from sklearn.datasets import load_diabetes
+
+    from skreg import ElasticNet, Lasso
+
+    X, y = load_diabetes(return_X_y=True)
+    lasso = Lasso(alpha=0.5, explain=True).fit(X, y)
+    display = PathDisplay.from_estimator(lasso)
+    assert display.ax_.get_title().startswith("Lasso path")
+    assert list(display.alpha_line_.get_xdata()) == [0.5, 0.5]
+    top = display.nonzeros_axis_
+    ticks = top.get_xticks()
+    labels = [label.get_text() for label in top.get_xticklabels()]
+    coef_path, alphas = lasso.explanation_.coef_path, lasso.explanation_.alphas_
+    for alpha, label in zip(ticks, labels):
+        k = int(np.argmin(np.abs(alphas - alpha)))
+        assert label == str(np.count_nonzero(coef_path[:, k]))
+    assert labels[-1] == str(np.count_nonzero(lasso.coef_))
+    plt.close(display.figure_)
+    enet = ElasticNet(alpha=0.05, l1_ratio=0.5, explain=True).fit(X, y)
+    display = PathDisplay.from_estimator(enet)
+    assert display.ax_.get_title().startswith("Elastic-net path (l1_ratio = 0.5)")
+    plt.close(display.figure_)

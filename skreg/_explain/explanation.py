@@ -109,6 +109,11 @@ class PathExplanation:
         For each feature the largest alpha at which it is nonzero: the alpha of
         its first entry; 0 if it never enters, ``inf`` for unpenalized features
         in the model from the start.
+    degenerate : str or None
+        Why no penalized coefficient leaves zero at any alpha, when that is
+        so (a constant target, constant or excluded columns, ...); else None.
+    l1_ratio : float
+        The fit's mix of L1 and L2 (1 for a lasso path).
     feature_names : ndarray of str or None
         Column names, when known.
     penalty_factor : ndarray of shape (n_features,)
@@ -240,6 +245,8 @@ class PathExplanation:
         self.entry_alpha = self._entry_alphas()
         # why nothing can enter at any alpha, when that is the case (else None)
         self.degenerate = None
+        # the estimator's mix of L1 and L2 (set by explain_fit; 1 = lasso)
+        self.l1_ratio = 1.0
 
     def _told_at_the_fitted_alpha(self, alpha, why, degenerate=False):
         """Explain a fit at ``alpha >= alpha_max``: the path is that one point.

@@ -46,6 +46,7 @@ def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_na
         positive=positive,
         feature_names=feature_names,
     )
+    explanation.l1_ratio = float(l1_ratio)
     top = alpha_max(design, penalty_factor, l1_ratio=l1_ratio, positive=positive)
     reason = _why_nothing_enters(design, penalty_factor, positive, top)
     if reason is not None:
