@@ -124,6 +124,31 @@ def _column_dot_sparse(X_data, X_indices, X_indptr, j, R):
     return total
 
 
+@njit(cache=True, nogil=True)
+def _anderson_candidate(epoch, w, working_set, history, candidate, wait, positive):
+    """Record this epoch's iterate; every ``_ANDERSON_DEPTH + 1`` epochs, the
+    extrapolated point of the last ones (Anderson acceleration) into
+    ``candidate``, unless ``wait`` opportunities are still to be skipped.
+
+    Returns ``(proposed, wait)``: whether ``candidate`` holds a point to try
+    (clipped at zero under ``positive``), and the updated wait.
+    """
+    n_working = working_set.shape[0]
+    slot = epoch % (_ANDERSON_DEPTH + 1)
+    for k in range(n_working):
+        history[slot, k] = w[working_set[k]]
+    if slot != _ANDERSON_DEPTH or n_working <= 1:
+        return False, wait
+    if wait > 0:
+        return False, wait - 1
+    if not _anderson_extrapolation(history, candidate):
+        return False, wait
+    if positive:
+        for k in range(n_working):
+            candidate[k] = max(candidate[k], 0.0)
+    return True, wait
+
+
 def _build(storage_kind, digest):
     """Compile the coordinate-descent kernel of one storage (dense or CSC).
 
@@ -202,7 +227,7 @@ def _build(storage_kind, digest):
         # gap schedule (see _next_gap_epoch): next check, last evaluation
         next_gap, gap_epoch, last_gap = 0, np.int64(-1), np.inf
         # extrapolation opportunities to skip, and the current skip length
-        anderson_wait, anderson_backoff = 0, np.int64(0)
+        anderson_wait, anderson_backoff = np.int64(0), np.int64(0)
         active = np.empty(swept.shape[0], dtype=swept.dtype)
         n_active, active_sweeps = np.int64(0), 0
         full_sweep = np.bool_(True)
@@ -232,19 +257,10 @@ def _build(storage_kind, digest):
                 t, vQ = _centring_sums(w, Q, v, means, working_set)
             else:
                 active_sweeps += 1
-            slot = epoch % (_ANDERSON_DEPTH + 1)
-            for k in range(n_working):
-                history[slot, k] = w[working_set[k]]
-            if slot == _ANDERSON_DEPTH and n_working > 1 and anderson_wait > 0:
-                anderson_wait -= 1
-            elif (
-                slot == _ANDERSON_DEPTH
-                and n_working > 1
-                and _anderson_extrapolation(history, candidate)
-            ):
-                if positive:
-                    for k in range(n_working):
-                        candidate[k] = max(candidate[k], 0.0)
+            proposed, anderson_wait = _anderson_candidate(
+                epoch, w, working_set, history, candidate, anderson_wait, positive
+            )
+            if proposed:
                 # Evaluate the extrapolated point in R (as its Q part); keep
                 # it only if it lowers the objective.
                 shift = 0.0
@@ -339,22 +355,13 @@ def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options):
     # gap schedule (see _next_gap_epoch): next check, last evaluation
     next_gap, gap_epoch, last_gap = 0, np.int64(-1), np.inf
     # extrapolation opportunities to skip, and the current skip length
-    anderson_wait, anderson_backoff = 0, np.int64(0)
+    anderson_wait, anderson_backoff = np.int64(0), np.int64(0)
     for epoch in range(max_epochs):
         w_max, dw_max = _sweep_gram(w, H, gram, l1, l2, swept, positive, random)
-        slot = epoch % (_ANDERSON_DEPTH + 1)
-        for k in range(n_working):
-            history[slot, k] = w[working_set[k]]
-        if slot == _ANDERSON_DEPTH and n_working > 1 and anderson_wait > 0:
-            anderson_wait -= 1
-        elif (
-            slot == _ANDERSON_DEPTH
-            and n_working > 1
-            and _anderson_extrapolation(history, candidate)
-        ):
-            if positive:
-                for k in range(n_working):
-                    candidate[k] = max(candidate[k], 0.0)
+        proposed, anderson_wait = _anderson_candidate(
+            epoch, w, working_set, history, candidate, anderson_wait, positive
+        )
+        if proposed:
             # H at the extrapolated point, then both objectives from
             # R'R = y'y - w'Zy - w'H (see below).
             for m in range(n_features):
