@@ -31,9 +31,10 @@ print(model.explanation_.to_frame().round(4).to_string())
 print(dict(zip(X.columns, model.entry_alpha_.round(4))))
 
 # %%
-# Above: every feature's correlation with the residual against its penalty
-# ``alpha`` (dashed line). A feature enters where its curve touches the line,
-# then rides it. Below: the coefficients along the same path, entries marked.
+# Above: every feature's correlation with the residual as a share of its
+# penalty ``alpha`` (the dashed line at 1). A feature enters where its curve
+# reaches the line, then stays on it. Below: the coefficients along the same
+# path, entries marked.
 
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 11))
 KKTDisplay.from_estimator(model, ax=top)

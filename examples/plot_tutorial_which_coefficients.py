@@ -107,10 +107,11 @@ print(explanation.report())
 # pull reaches :math:`\lambda`.
 #
 # :class:`~skreg.plotting.KKTDisplay` draws the pulls: each feature's
-# :math:`|x_j^\top r| / n` along the path, against the penalty line
-# :math:`\lambda` (dashed). A feature out of the model stays *under* the line;
-# it enters where it touches it, and from then on it *rides* the line (thick):
-# its coefficient grows just enough to keep its pull equal to :math:`\lambda`.
+# :math:`|x_j^\top r| / n` along the path as a share of the hold
+# :math:`\lambda`, against one line at 1 (dashed). A feature out of the model
+# stays *under* the line; it enters where it reaches it, and from then on it
+# *rides* the line (thick): its coefficient grows just enough to keep its
+# pull equal to :math:`\lambda`.
 # :class:`~skreg.plotting.PathDisplay` draws the coefficients themselves.
 
 from skreg.plotting import KKTDisplay, PathDisplay
@@ -118,7 +119,7 @@ from skreg.plotting import KKTDisplay, PathDisplay
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 11))
 KKTDisplay.from_estimator(model, ax=top)
 PathDisplay.from_estimator(model, ax=bottom)
-top.set_title("pull |x_j'r|/n against the hold lambda")
+top.set_title("pull |x_j'r|/n as a share of the hold lambda")
 bottom.set_title("coefficients along the path")
 fig.tight_layout()
 

@@ -39,12 +39,13 @@ def test_path_display_draws_curves_events_and_labels(explanation, tmp_path):
     assert len(display.markers_) == 12  # every event has a positive alpha
     exit_markers = [m for m in display.markers_ if m.get_marker() == "X"]
     assert len(exit_markers) == 1
-    entry_labels = texts_of(display)[:10]
-    assert entry_labels[:3] == ["bmi", "s5", "bp"]
-    # Names at the right end: the features nonzero at the smallest shown alpha
-    # (s3, re-entering exactly there, is still zero).
-    ends = set(explanation.feature_names) - {"s3"}
-    assert set(texts_of(display)[10:]) == ends
+    labels = texts_of(display)
+    assert labels[:3] == ["bmi", "s5", "bp"]
+    # Every name at the right end belongs to a feature nonzero at the smallest
+    # shown alpha (s3, re-entering exactly there, is still zero).
+    n_entries = sum(1 for text in display.texts_ if text.arrow_patch is not None)
+    assert set(labels[n_entries:]) <= set(explanation.feature_names) - {"s3"}
+    assert "bmi" in labels[n_entries:]
     assert display.ax_.get_xscale() == "log"
     low, high = display.ax_.get_xlim()
     assert low > high  # strongest penalty on the left
@@ -54,30 +55,93 @@ def test_path_display_draws_curves_events_and_labels(explanation, tmp_path):
     assert (tmp_path / "path.png").stat().st_size > 10_000
 
 
-def test_kkt_display_draws_correlations_and_penalty_line(explanation, tmp_path):
+def test_kkt_display_draws_shares_of_the_penalty_against_one_line(
+    explanation, tmp_path
+):
     display = KKTDisplay.from_explanation(explanation)
     assert len(display.lines_) == 20  # a thin and a thick part per feature
-    assert len(display.penalty_lines_) == 1
-    assert "pf = 1" in display.penalty_lines_[0].get_label()
+    assert list(display.threshold_line_.get_ydata()) == [1.0, 1.0]
     assert len(display.markers_) == 11
+    assert all(list(m.get_ydata()) == [1.0] for m in display.markers_)
     assert texts_of(display)[:2] == ["bmi", "s5"]
-    assert display.ax_.get_xscale() == "log" and display.ax_.get_yscale() == "log"
-    assert display.ax_.get_legend() is not None
-    # Active features ride their line: the thick part lies on alpha * pf.
-    penalty = display.alphas * display.penalty_factor[2]
-    thick = display.lines_[2 * 2 + 1].get_ydata()
-    riding = np.isfinite(thick) & display.active[2]
-    np.testing.assert_allclose(thick[riding], penalty[riding], rtol=1e-9)
+    assert display.ax_.get_xscale() == "log" and display.ax_.get_yscale() == "linear"
+    assert display.ax_.get_legend() is not None  # 10 features: a legend
+    # An active feature rides the threshold; an inactive one stays under it.
+    shares = display.lines_[2 * 2 + 1].get_ydata()
+    riding = np.isfinite(shares) & display.active[2]
+    np.testing.assert_allclose(shares[riding], 1.0, rtol=1e-9)
+    below = display.lines_[2 * 2].get_ydata()
+    assert np.nanmax(below) <= 1.0 + 1e-9
     display.figure_.savefig(tmp_path / "kkt.png")
     assert (tmp_path / "kkt.png").stat().st_size > 10_000
 
 
-def test_penalty_factors_give_one_line_per_factor():
+def test_penalty_factors_need_no_extra_lines():
+    # Features with penalty factors 1 and 2 (and an adaptive lasso's weights)
+    # all enter where their share reaches 1: one threshold line, no legend of
+    # penalty lines.
+    from skreg import AdaptiveLasso
+
     data = load_diabetes(as_frame=True)
     factors = np.where(np.arange(10) < 5, 1.0, 2.0)
     explanation = explain_lasso_path(data.data, data.target, penalty_factor=factors)
     display = KKTDisplay.from_explanation(explanation)
-    assert len(display.penalty_lines_) == 2
+    lines = [line for line in display.ax_.get_lines() if line.get_linestyle() == "--"]
+    assert lines == [display.threshold_line_]
+    entered = display.markers_
+    assert entered and all(list(m.get_ydata()) == [1.0] for m in entered)
+    adaptive = AdaptiveLasso(alpha=0.1, explain=True).fit(data.data, data.target)
+    display = KKTDisplay.from_estimator(adaptive)
+    lines = [line for line in display.ax_.get_lines() if line.get_linestyle() == "--"]
+    assert lines == [display.threshold_line_]
+    assert list(display.alpha_line_.get_xdata()) == [0.1, 0.1]
+
+
+def wide_fit(n_features=200, n_samples=100, seed=0):
+    from skreg import Lasso
+
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n_samples, n_features)
+    coef = np.zeros(n_features)
+    coef[:30] = 3 * rng.randn(30)
+    y = X @ coef + 3 * rng.randn(n_samples)
+    return Lasso(alpha=0.2, explain=True).fit(X, y)
+
+
+def boxes_of(display):
+    renderer = display.figure_.canvas.get_renderer()
+    return [text.get_window_extent(renderer) for text in display.texts_]
+
+
+@pytest.mark.parametrize("Display", [PathDisplay, KKTDisplay])
+def test_names_never_overlap_and_stay_inside_the_axes(Display):
+    model = wide_fit()
+    assert len(model.explanation_.events) > 60
+    display = Display.from_estimator(model)
+    boxes = boxes_of(display)
+    assert 8 <= len(boxes) <= 20  # capped: the strongest names only
+    for i, box in enumerate(boxes):
+        assert not any(box.overlaps(other) for other in boxes[:i])
+    frame = display.ax_.get_window_extent(display.figure_.canvas.get_renderer())
+    for box in boxes:
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1
+    assert display.ax_.get_legend() is None  # 200 features: names, no legend
+
+
+def test_the_kkt_display_names_the_zero_features_closest_to_entering():
+    model = wide_fit()
+    display = KKTDisplay.from_estimator(model, max_labels=3)
+    ends = [text.get_text() for text in display.texts_ if "%" in text.get_text()]
+    shares = display.shares()[:, -1]
+    zero = np.flatnonzero(model.coef_ == 0)
+    closest = zero[np.argsort(-shares[zero])][: len(ends)]
+    assert len(ends) >= 2
+    for text, j in zip(ends, closest):
+        name, percent = text.split()
+        assert name == f"x{j}"
+        assert int(percent[:-1]) == int(np.floor(100 * shares[j]))
+        assert shares[j] < 1.0
 
 
 def test_from_estimator_and_plot_use_an_existing_axes(explanation):
