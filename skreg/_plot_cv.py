@@ -8,7 +8,9 @@ class CVDisplay:
     """Cross-validation error along the alpha grid, with the chosen alpha.
 
     The mean test error over the folds at each alpha, a band of one standard
-    deviation over the folds around it, and a vertical line at ``alpha_``.
+    deviation over the folds around it, a vertical line at ``alpha_`` and,
+    for the one-standard-error rule, a line at ``alpha_1se_`` and the level it
+    is read at (the minimum plus one standard error).
     For an estimator with several grids (``ElasticNetCV`` with several
     ``l1_ratio``, ``AdaptiveLassoCV`` with several ``gammas``) the curve is
     that of the chosen grid. Build it with :meth:`from_estimator`.
@@ -23,6 +25,8 @@ class CVDisplay:
         The alpha chosen by cross-validation.
     label : str, default=None
         What the grid is, e.g. ``"l1_ratio = 0.9"``; in the title.
+    alpha_1se : float, default=None
+        The alpha of the one-standard-error rule; not drawn when None.
 
     Attributes
     ----------
@@ -32,15 +36,21 @@ class CVDisplay:
         Mean plus and minus one standard deviation over the folds.
     alpha_line_ : matplotlib Line2D
         The vertical line at the chosen alpha.
+    alpha_1se_line_ : matplotlib Line2D or None
+        The vertical line at ``alpha_1se``.
+    threshold_line_ : matplotlib Line2D or None
+        The level of the one-standard-error rule: the smallest mean error
+        plus its standard error (``std / sqrt(n_folds)``).
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
     """
 
-    def __init__(self, *, alphas, mse_path, alpha, label=None):
+    def __init__(self, *, alphas, mse_path, alpha, label=None, alpha_1se=None):
         self.alphas = alphas
         self.mse_path = mse_path
         self.alpha = alpha
         self.label = label
+        self.alpha_1se = alpha_1se
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, **kwargs):
@@ -71,16 +81,23 @@ class CVDisplay:
         mse = np.asarray(estimator.mse_path_, dtype=np.float64)
         alphas = np.asarray(estimator.alphas_, dtype=np.float64)
         label = None
+        alpha_1se = getattr(estimator, "alpha_1se_", None)
         if mse.ndim == 3:
             # the chosen grid: the one holding the smallest mean error
             chosen = int(np.argmin(mse.mean(axis=2).min(axis=1)))
             mse = mse[chosen]
             alphas = alphas[chosen] if alphas.ndim == 2 else alphas
+            if alpha_1se is not None:
+                alpha_1se = np.atleast_1d(alpha_1se)[chosen]
             for name in ("l1_ratio_", "gamma_"):
                 if hasattr(estimator, name):
                     label = f"{name[:-1]} = {getattr(estimator, name):g}"
         display = cls(
-            alphas=alphas, mse_path=mse, alpha=float(estimator.alpha_), label=label
+            alphas=alphas,
+            mse_path=mse,
+            alpha=float(estimator.alpha_),
+            label=label,
+            alpha_1se=None if alpha_1se is None else float(alpha_1se),
         )
         return display.plot(ax=ax, **kwargs)
 
@@ -115,6 +132,18 @@ class CVDisplay:
             self.alpha, color="black", linestyle="--", linewidth=1.0,
             label=f"chosen alpha_ = {self.alpha:.4g}",
         )  # fmt: skip
+        self.alpha_1se_line_ = self.threshold_line_ = None
+        if self.alpha_1se is not None and alphas.size:
+            best = np.argmin(mean)
+            level = mean[best] + spread[best] / np.sqrt(self.mse_path.shape[1])
+            self.threshold_line_ = ax.axhline(
+                level, color="C3", linestyle=":", linewidth=1.0,
+                label="smallest mean + one standard error",
+            )  # fmt: skip
+            self.alpha_1se_line_ = ax.axvline(
+                self.alpha_1se, color="C3", linestyle="-.", linewidth=1.0,
+                label=f"alpha_1se_ = {self.alpha_1se:.4g} (one-SE rule)",
+            )  # fmt: skip
         ax.set_xscale("log")
         if alphas.size:
             ax.set_xlim(alphas.max() * 1.3, alphas.min() / 1.3)  # strong left

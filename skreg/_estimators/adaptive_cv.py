@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._explain.fit import explain_fit
+from .._path.cv_choice import choose_alpha
 from .._path.design import make_design
 from .._path.folds import held_out_mse, training_weights
 from .._path.gram import prepare
@@ -129,11 +130,22 @@ class AdaptiveLassoCV(_AdaptiveBase):
         Explain the final refit: its path from ``alpha_max`` down to
         ``alpha_`` with the chosen ``gamma_``'s adaptive weights as penalty
         factors (``explanation_``, as ``AdaptiveLasso(explain=True)``).
+    alpha_rule : {"min", "1se"}, default="min"
+        Which alpha is refitted: ``"min"``, the alpha of the smallest mean
+        test error, or ``"1se"``, ``alpha_1se_`` of the chosen ``gamma_``: the
+        largest alpha whose mean error is within one standard error of the
+        minimum (glmnet's ``lambda.1se``).
 
     Attributes
     ----------
     alpha_ : float
-        The penalty chosen by cross-validation.
+        The penalty chosen by cross-validation and refitted (see
+        ``alpha_rule``).
+    alpha_1se_ : ndarray of shape (n_gammas,)
+        Per gamma, the largest alpha whose mean test error is at most that
+        gamma's minimum plus one standard error (the standard deviation of
+        the folds' errors at the minimum, ``ddof=0``, over
+        ``sqrt(n_folds)``).
     gamma_ : float
         The exponent chosen by cross-validation.
     alphas_ : ndarray of shape (n_gammas, n_alphas)
@@ -197,6 +209,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         "n_jobs": [Integral, None],
         "positive": ["boolean"],
         "random_state": ["random_state"],
+        "alpha_rule": [StrOptions({"min", "1se"})],
     }
 
     def __init__(
@@ -215,6 +228,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         positive=False,
         random_state=None,
         explain=False,
+        alpha_rule="min",
     ):
         self.alphas = alphas
         self.eps = eps
@@ -229,6 +243,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self.positive = positive
         self.random_state = random_state
         self.explain = explain
+        self.alpha_rule = alpha_rule
 
     def _check_gammas(self):
         if np.ndim(self.gammas) != 1:
@@ -305,10 +320,10 @@ class AdaptiveLassoCV(_AdaptiveBase):
         )
         del fold_designs
         mse_paths = np.reshape(mse, (len(gammas), len(folds), -1))
-        mean_mse = mse_paths.mean(axis=1)
-        best = np.unravel_index(np.argmin(mean_mse), mean_mse.shape)
-        self.gamma_ = float(gammas[best[0]])
-        self.alpha_ = float(alphas[best])
+        choice = choose_alpha(alphas, mse_paths, self.alpha_rule)
+        self.gamma_ = float(gammas[choice.grid])
+        self.alpha_ = choice.alpha
+        self.alpha_1se_ = choice.alpha_1se
         self.alphas_ = alphas
         self.mse_path_ = np.moveaxis(mse_paths, 2, 1)
 
@@ -317,7 +332,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
             y,
             alpha=self.alpha_,
             l1_ratio=1.0,
-            penalty_factor=weights[best[0]],
+            penalty_factor=weights[choice.grid],
             sample_weight=sample_weight,
             fit_intercept=self.fit_intercept,
             precompute=False if isinstance(self.precompute, str) else self.precompute,
@@ -328,7 +343,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
             design=design,
         )
         self.initial_coef_ = initial_coef
-        self.weights_ = weights[best[0]]
+        self.weights_ = weights[choice.grid]
         set_single_target_fit(self, fitted, X.dtype, at_least_one_pass=True)
         if self.explain:
             self.explanation_ = explain_fit(

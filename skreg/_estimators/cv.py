@@ -18,6 +18,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._explain.fit import explain_fit
+from .._path.cv_choice import choose_alpha
 from .._path.design import make_design
 from .._path.folds import fold_design, held_out_mse
 from .._path.grid import alpha_grid
@@ -77,6 +78,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
         "random_state": ["random_state"],
         "selection": [StrOptions({"cyclic", "random"})],
         "penalty_factor": ["array-like", None],
+        "alpha_rule": [StrOptions({"min", "1se"})],
     }
 
     def _l1_ratios(self):
@@ -163,10 +165,13 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             for train, test in folds
         )
         mse_paths = np.reshape(mse_paths, (len(l1_ratios), len(folds), -1))
-        mean_mse = mse_paths.mean(axis=1)
-        best = np.unravel_index(np.argmin(mean_mse), mean_mse.shape)
-        self.l1_ratio_ = float(l1_ratios[best[0]])
-        self.alpha_ = float(alphas[best])
+        choice = choose_alpha(alphas, mse_paths, self.alpha_rule)
+        self.l1_ratio_ = float(l1_ratios[choice.grid])
+        self.alpha_ = choice.alpha
+        # one value per l1_ratio when several are cross-validated
+        self.alpha_1se_ = (
+            choice.alpha_1se if len(l1_ratios) > 1 else float(choice.alpha_1se[0])
+        )
         # float32 X gives float32 errors, as in scikit-learn
         self.mse_path_ = np.squeeze(np.moveaxis(mse_paths, 2, 1)).astype(
             X.dtype, copy=False
@@ -271,11 +276,25 @@ _CV_PARAMETERS_DOC = """
         Explain the final refit: record its path from ``alpha_max`` down to
         ``alpha_`` and the KKT numbers of every event (``explanation_``, as
         ``Lasso(explain=True)`` does), from the refit's own design.
+    alpha_rule : {"min", "1se"}, default="min"
+        Which alpha is refitted: ``"min"``, the alpha of the smallest mean
+        test error (scikit-learn's choice), or ``"1se"``, ``alpha_1se_``: the
+        largest alpha whose mean error is within one standard error of the
+        minimum (glmnet's ``lambda.1se``), a sparser model that predicts
+        about as well. With several ``l1_ratio``, the rule applies to the
+        one of the smallest error.
 """
 
 _CV_ATTRIBUTES_DOC = """
     alpha_ : float
-        The penalty chosen by cross-validation.
+        The penalty chosen by cross-validation and refitted: the one of the
+        smallest mean test error, or ``alpha_1se_`` with ``alpha_rule="1se"``.
+    alpha_1se_ : float or ndarray of shape (n_l1_ratio,)
+        The largest alpha whose mean test error is at most the minimum plus
+        one standard error: the standard deviation of the folds' errors at
+        the minimum (NumPy's, ``ddof=0``) divided by ``sqrt(n_folds)``. One
+        per ``l1_ratio`` when several are cross-validated (each from its own
+        minimum).
     coef_ : ndarray of shape (n_features,)
         Coefficients of the model refitted on all data at ``alpha_``.
     intercept_ : float
@@ -353,6 +372,7 @@ class LassoCV(_PathCV):
         selection="cyclic",
         penalty_factor=None,
         explain=False,
+        alpha_rule="min",
     ):
         self.eps = eps
         self.alphas = alphas
@@ -369,6 +389,7 @@ class LassoCV(_PathCV):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.explain = explain
+        self.alpha_rule = alpha_rule
 
 
 class ElasticNetCV(_PathCV):
@@ -432,6 +453,7 @@ class ElasticNetCV(_PathCV):
         selection="cyclic",
         penalty_factor=None,
         explain=False,
+        alpha_rule="min",
     ):
         self.l1_ratio = l1_ratio
         self.eps = eps
@@ -449,3 +471,4 @@ class ElasticNetCV(_PathCV):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.explain = explain
+        self.alpha_rule = alpha_rule
