@@ -17,6 +17,7 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
+from .._explain.ridge import explain_ridge
 from .._path.ridge_solvers import (
     _DOF_MAX_DIM,
     centre_data,
@@ -192,6 +193,17 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         Accepted for compatibility with scikit-learn; every skreg solver is
         deterministic, so it is not used.
 
+    explain : bool, default=False
+        Also explain the fit (``explanation_``, a ``RidgeExplanation``): the
+        fraction of the least-squares fit kept along each principal direction,
+        the effective degrees of freedom, every coefficient's path over alpha
+        and its large-alpha limit, ``why(feature)`` in numbers that add up, and
+        ``plot()``. Computed after the fit from one SVD of its design (an
+        eigendecomposition for sparse X, which needs ``min(n_samples,
+        n_features) <= 2000``); ``coef_`` is the same as with False. One target
+        only, and not with ``positive=True`` (the story is the closed form of
+        the unconstrained ridge).
+
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
@@ -226,6 +238,10 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         Names of features seen during fit, when X has string column
         names.
 
+    explanation_ : RidgeExplanation
+        Only with ``explain=True``: why each coefficient is shrunk as it is,
+        with ``report()``, ``why(feature)``, ``to_frame()`` and ``plot()``.
+
     See Also
     --------
     RidgeCV : Ridge with built-in (leave-one-out) cross-validation of alpha.
@@ -255,6 +271,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         "solver": [StrOptions(_SKLEARN_SOLVERS | {"lbfgs"})],
         "positive": ["boolean"],
         "random_state": ["random_state"],
+        "explain": ["boolean"],
     }
 
     def __init__(
@@ -269,6 +286,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         solver="auto",
         positive=False,
         random_state=None,
+        explain=False,
     ):
         self.alpha = alpha
         self.penalty_factor = penalty_factor
@@ -279,6 +297,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         self.solver = solver
         self.positive = positive
         self.random_state = random_state
+        self.explain = explain
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -301,6 +320,8 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         self : object
             Fitted estimator.
         """
+        if self.explain:
+            _check_explainable(y, self.positive)
         X, y = validate_data(
             self,
             X,
@@ -308,7 +329,8 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
             accept_sparse=["csr", "csc", "coo"],
             dtype=[np.float64, np.float32],
             force_writeable=True,
-            multi_output=True,
+            # explain mode takes one target (see __sklearn_tags__)
+            multi_output=not self.explain,
             y_numeric=True,
         )
         penalty_factor = check_penalty_factor(
@@ -348,9 +370,35 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         self.solver_ = solver
         self.dof_ = float(dof[0]) if y.ndim == 1 else dof
         self._set_intercept(X_offset, y_offset, X_scale)
+        if self.explain:
+            self.explanation_ = explain_ridge(
+                design,
+                Y[:, 0],
+                alpha=float(alphas[0]),
+                penalty_factor=penalty_factor,
+                feature_names=getattr(self, "feature_names_in_", None),
+            )
         return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # explain mode tells the story of one target
+        tags.target_tags.multi_output = not self.explain
         return tags
+
+
+def _check_explainable(y, positive):
+    """``explain=True`` explains one target of the unconstrained ridge."""
+    y_shape = getattr(y, "shape", ())
+    if len(y_shape) == 2 and y_shape[1] > 1:
+        raise ValueError(
+            f"explain=True explains one target; y has shape {y_shape}. Fit one "
+            "estimator per target to explain each."
+        )
+    if positive:
+        raise ValueError(
+            "explain=True does not support positive=True: the explanation is the "
+            "closed form of the unconstrained ridge. Set positive=False or "
+            "explain=False."
+        )

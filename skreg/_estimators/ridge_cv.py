@@ -39,6 +39,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import validate_data
 
+from .._explain.ridge import explain_ridge
 from .._path.ridge_loo import LeaveOneOut
 from .._path.ridge_solvers import centre_data
 from .._validation import (
@@ -46,7 +47,7 @@ from .._validation import (
     check_penalty_factor,
     check_sample_weight,
 )
-from .ridge import Ridge
+from .ridge import Ridge, _check_explainable
 
 
 class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
@@ -105,6 +106,13 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         Whether to choose alpha separately for each target (only with
         ``cv=None``).
 
+    explain : bool, default=False
+        Also explain the final fit at ``alpha_`` (``explanation_``, a
+        ``RidgeExplanation``, as ``Ridge(explain=True)`` gives): kept fraction
+        per principal direction, degrees of freedom, each coefficient's path
+        over alpha, ``why(feature)`` and ``plot()``. ``coef_`` is the same as
+        with False. One target only.
+
     Attributes
     ----------
     cv_results_ : ndarray of shape (n_samples, n_alphas) or \
@@ -134,6 +142,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column
         names.
+
+    explanation_ : RidgeExplanation
+        Only with ``explain=True``: the explanation of the fit at ``alpha_``.
 
     See Also
     --------
@@ -165,6 +176,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         "gcv_mode": [StrOptions({"auto", "svd", "eigen"}), None],
         "store_cv_results": ["boolean"],
         "alpha_per_target": ["boolean"],
+        "explain": ["boolean"],
     }
 
     def __init__(
@@ -178,6 +190,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         gcv_mode=None,
         store_cv_results=False,
         alpha_per_target=False,
+        explain=False,
     ):
         self.alphas = alphas
         self.penalty_factor = penalty_factor
@@ -187,6 +200,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         self.gcv_mode = gcv_mode
         self.store_cv_results = store_cv_results
         self.alpha_per_target = alpha_per_target
+        self.explain = explain
 
     def _checked_alphas(self):
         """Alphas as a float64 array, each checked (> 0 for LOO, >= 0 else)."""
@@ -217,6 +231,8 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
             Fitted estimator.
         """
         _raise_for_params(params, self, "fit")
+        if self.explain:
+            _check_explainable(y, positive=False)
         alphas = self._checked_alphas()
         scorer = self._get_scorer()
         if self.cv is not None:
@@ -241,7 +257,8 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
             y,
             accept_sparse=["csr", "csc", "coo"],
             dtype=np.float64,
-            multi_output=True,
+            # explain mode takes one target (see __sklearn_tags__)
+            multi_output=not self.explain,
             y_numeric=True,
         )
         penalty_factor = check_penalty_factor(
@@ -359,7 +376,19 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
                 self.intercept_ = np.asarray(self.intercept_).astype(original_dtype)[()]
             if self.store_cv_results:
                 self.cv_results_ = self.cv_results_.astype(original_dtype, copy=False)
+        if self.explain:
+            self._set_explanation(design, Y, penalty_factor)
         return self
+
+    def _set_explanation(self, design, Y, penalty_factor):
+        """The explanation of the fit at ``alpha_`` (one target)."""
+        self.explanation_ = explain_ridge(
+            design,
+            Y[:, 0],
+            alpha=float(np.ravel(self.alpha_)[0]),
+            penalty_factor=penalty_factor,
+            feature_names=getattr(self, "feature_names_in_", None),
+        )
 
     def _fit_grid_search(self, X, y, sample_weight, alphas, scorer, params):
         """``cv`` given: grid search over alphas with skreg's Ridge."""
@@ -368,16 +397,21 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         if self.alpha_per_target:
             raise ValueError("cv!=None and alpha_per_target=True are incompatible")
         # Validate here so that a bad penalty_factor fails loudly, not per fold.
-        X_checked, _ = validate_data(
+        X_checked, y_checked = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc", "coo"],
             dtype=[np.float64, np.float32],
-            multi_output=True,
+            multi_output=not self.explain,
             y_numeric=True,
         )
-        check_penalty_factor(self.penalty_factor, X_checked.shape[1], allow_inf=False)
+        penalty_factor = check_penalty_factor(
+            self.penalty_factor, X_checked.shape[1], allow_inf=False
+        )
+        if self.explain:
+            # one target, as validated (a column vector y is ravelled)
+            y = y_checked
         if sample_weight is not None:
             params["sample_weight"] = sample_weight
         estimator = Ridge(
@@ -400,6 +434,12 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
         self.n_features_in_ = best.n_features_in_
         if hasattr(best, "feature_names_in_"):
             self.feature_names_in_ = best.feature_names_in_
+        if self.explain:
+            weights = check_sample_weight(sample_weight, X_checked, rescale=False)
+            design, Y, *_ = centre_data(
+                X_checked, y_checked, weights, fit_intercept=self.fit_intercept
+            )
+            self._set_explanation(design, Y, penalty_factor)
         return self
 
     def get_metadata_routing(self):
@@ -432,4 +472,6 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # explain mode tells the story of one target
+        tags.target_tags.multi_output = not self.explain
         return tags
