@@ -592,7 +592,7 @@ class RidgeFeatureStory(ShownAsText):
         ]
         if self.unpenalized_part:
             lines.append(
-                f"  {'unpenalized features alone':<40}  "
+                f"  {'unpenalized features alone':<29}  "
                 f"{self.unpenalized_part:+11.5g}  {self.unpenalized_part:+11.5g}"
             )
         order = np.argsort(-np.abs(self.contributions), kind="stable")
@@ -606,11 +606,11 @@ class RidgeFeatureStory(ShownAsText):
         if rest.size:
             label = f"and {rest.size} more direction{'s' if rest.size > 1 else ''}"
             lines.append(
-                f"  {label:<30}  {self.ols_parts[rest].sum():+21.5g}  "
+                f"  {label:<29}  {self.ols_parts[rest].sum():+11.5g}  "
                 f"{self.contributions[rest].sum():+11.5g}"
             )
         lines.append(
-            f"  {'sum':<30}  {self.ols_coefficient:+21.5g}  {self.coefficient:+11.5g}"
+            f"  {'sum':<29}  {self.ols_coefficient:+11.5g}  {self.coefficient:+11.5g}"
         )
         lines.append(
             f"  Least squares (alpha -> 0): {self.ols_coefficient:+.6g}; at this "
@@ -657,10 +657,16 @@ def _named(items, limit=_MAX_NAMED):
 _KEEP = "\x00"
 
 
-def _wrap(text, indent=""):
-    """``text`` as lines of at most 88 characters, continued with ``indent``."""
+def _unbroken(phrase):
+    """``phrase`` kept on one line by :func:`_wrap`."""
+    return phrase.replace(" ", _KEEP)
+
+
+def _wrap(text, indent="", hang="  "):
+    """``text`` as lines of at most 88 characters, continued with ``indent``
+    and ``hang``."""
     return textwrap.fill(
-        text, width=88, subsequent_indent=indent + "  ", initial_indent=indent,
+        text, width=88, subsequent_indent=indent + hang, initial_indent=indent,
         break_on_hyphens=False,
     ).replace(_KEEP, " ")  # fmt: skip
 
@@ -682,35 +688,42 @@ def _report_text(explanation):
         else f"from {factors.min():g} to {factors.max():g}"
         + (f", {int(e._unpenalized.sum())} unpenalized" if e._unpenalized.any() else "")
     )
-    paragraphs = [
+    prose = [
         f"Ridge fit at alpha = {e.alpha:.6g}: {n_features} features, "
         f"{e.n_samples} samples, penalty factors {pf_words}.",
         "It minimizes ||y - b - Xw||^2 + alpha * sum_j pf_j w_j^2 (intercept b "
         "unpenalized). Along each principal direction k of the centred data "
-        "(singular value d_k of X / sqrt(pf), the unpenalized columns projected "
-        "out) it keeps the fraction d_k^2 / (d_k^2 + alpha) of the least-squares "
+        f"(singular value d_k of {_unbroken('X / sqrt(pf)')}, the unpenalized "
+        "columns projected out) it keeps the fraction "
+        f"{_unbroken('d_k^2 / (d_k^2 + alpha)')} of the least-squares "
         "fit: the directions in which X varies least are shrunk first.",
-        "",
     ]
+    lists = []  # wrapped with a hanging indent
     if d.size:
         shown = [f"{k + 1}:{_KEEP}{kept[k]:.3g}" for k in range(d.size)]
-        paragraphs.append(
-            f"Kept fraction per direction at alpha = {e.alpha:.6g} (d_k from "
-            f"{d[0]:.4g} down to {d[-1]:.4g}): " + _named(shown, 10) + "."
+        if d.size > 10:  # the first and the last five
+            shown = shown[:5] + [f"...{_KEEP}({d.size - 10} more)"] + shown[-5:]
+        half = int(np.count_nonzero(kept > 0.5))
+        lists.append(
+            f"Kept fraction per direction (d_k from {d[0]:.4g} down to "
+            f"{d[-1]:.4g}): " + ", ".join(shown) + f"; {half} of {d.size} keep "
+            "more than half (d_k^2 > alpha)."
         )
-    unpen = f"{e._rank_unpenalized} unpenalized + " if e._rank_unpenalized else ""
-    paragraphs.append(
-        f"Effective degrees of freedom: dof = {unpen}sum of kept fractions = "
-        f"{e.dof:.4g} of {e._rank_unpenalized + d.size} (intercept not counted)."
+    unpenalized = e._rank_unpenalized
+    lists.append(
+        "Effective degrees of freedom: dof = "
+        + (f"{unpenalized} unpenalized + " if unpenalized else "")
+        + f"sum of kept fractions = {e.dof:.4g} of {unpenalized + d.size} "
+        "(intercept not counted)."
     )
     order = np.argsort(-np.abs(e.coef), kind="stable")
     top = [_coef_words(e, j).replace(" ", _KEEP) for j in order]
-    paragraphs.append("Largest coefficients: " + _named(top, 5) + ".")
-    paragraphs.append(
+    lists.append("Largest coefficients: " + _named(top, 5) + ".")
+    ending = [
         f"As alpha -> inf every penalized w_j ~ c_j / alpha -> 0, c_j = "
         f"{_limit_words(e)} (in `limit`): none is exactly 0 at a finite alpha "
         "except where it changes sign."
-    )
+    ]
     flips = [
         f"{e.feature_names[j]}{_KEEP}at{_KEEP}alpha{_KEEP}={_KEEP}"
         + ", ".join(f"{a:.3g}" for a in e.sign_changes[j][:3])
@@ -718,25 +731,31 @@ def _report_text(explanation):
         if e.sign_changes[j].size
     ]
     if flips:
-        paragraphs.append(
+        many = len(flips) > 1
+        ending.append(
             f"The path is not monotone: {len(flips)} coefficient"
-            f"{'s change' if len(flips) > 1 else ' changes'} sign along it, "
+            f"{'s change' if many else ' changes'} sign along it: "
             + _named(flips, 6)
             + "."
         )
     else:
-        paragraphs.append("No coefficient changes sign along the path.")
+        ending.append("No coefficient changes sign along the path.")
     alpha_small = e.shrinkage_alpha(0.01)
     if np.isfinite(alpha_small):
         times = (
             f" ({alpha_small / e.alpha:.3g} times the fitted alpha)" if e.alpha else ""
         )
-        paragraphs.append(
+        ending.append(
             "Every penalized |w_j| stays below 1% of its least-squares value for "
             f"alpha >= {alpha_small:.4g}{times}."
         )
-    paragraphs.append("why(feature) splits one coefficient into its directions' parts.")
-    return "\n".join(_wrap(text) if text else "" for text in paragraphs)
+    ending.append("why(feature) splits one coefficient into its directions' parts.")
+    return "\n".join(
+        [_wrap(text, hang="") for text in prose]
+        + [""]
+        + [_wrap(text) for text in lists]
+        + [_wrap(text, hang="  " if "monotone" in text else "") for text in ending]
+    )
 
 
 def _coef_words(e, j):

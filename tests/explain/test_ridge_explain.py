@@ -416,7 +416,8 @@ def test_report_stays_short_at_200_features():
     X, y = _problem(n_samples=300, n_features=200, seed=2)
     explanation = Ridge(alpha=50.0, explain=True).fit(X, y).explanation_
     text = explanation.report()
-    assert "and 190 more" in text  # the kept fractions: ten named
+    assert "5: " in text and "... (190 more), 196: " in text  # first and last five
+    assert "and 195 more" in text  # five coefficients named
     assert len(text.splitlines()) < 30
     assert max(len(line) for line in text.splitlines()) <= 88
 
