@@ -31,6 +31,7 @@ from ._estimators.adaptive_cv import AdaptiveLassoCV
 from ._estimators.cv import ElasticNetCV, LassoCV
 from ._estimators.elastic_net import ElasticNet
 from ._estimators.lasso import Lasso
+from ._estimators.lasso_ic import LassoIC
 from ._estimators.path_functions import enet_path, lasso_path
 from ._estimators.ridge import Ridge
 from ._estimators.ridge_cv import RidgeCV
@@ -46,6 +47,7 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "LassoIC",
     "PathExplanation",
     "Ridge",
     "RidgeCV",

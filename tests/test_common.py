@@ -14,6 +14,7 @@ from skreg import (
     ElasticNetCV,
     Lasso,
     LassoCV,
+    LassoIC,
     Ridge,
     RidgeCV,
 )
@@ -31,6 +32,8 @@ ESTIMATORS = [
     ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3),
     AdaptiveLassoCV(cv=3),
     AdaptiveLassoCV(cv=3, gammas=(1.0,), alphas=10),
+    LassoIC(),
+    LassoIC(criterion="ebic", explain=True),
     Ridge(),
     RidgeCV(),
 ]
