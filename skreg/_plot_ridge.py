@@ -71,10 +71,11 @@ class RidgePathDisplay:
     >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_diabetes
     >>> from skreg import Ridge
-    >>> from skreg.plotting import RidgePathDisplay
     >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
     >>> model = Ridge(alpha=0.1, explain=True).fit(X, y)
-    >>> display = RidgePathDisplay.from_estimator(model)
+    >>> display = model.explanation_.plot()  # RidgePathDisplay.from_estimator(model)
+    >>> len(display.lines_), len(display.kept_lines_)
+    (10, 10)
     """
 
     def __init__(

@@ -187,6 +187,22 @@ class RidgeExplanation(ShownAsText):
         The ``pf_j`` of the fit.
     n_samples : int
         Number of samples of the fit.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import Ridge
+    >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
+    >>> explanation = Ridge(alpha=0.1, explain=True).fit(X, y).explanation_
+    >>> round(explanation.dof, 3)
+    7.642
+    >>> story = explanation.why("s1")  # least squares -792, mostly direction 10
+    >>> round(story.ols_coefficient), round(story.coefficient, 3)
+    (-792, -83.466)
+    >>> round(float(story.contributions.sum()), 3)
+    -83.466
+    >>> explanation.sign_changes[4].round(3).tolist()  # s1 crosses zero once
+    [0.812]
     """
 
     def __init__(
@@ -612,16 +628,18 @@ class RidgeFeatureStory(ShownAsText):
         lines.append(
             f"  {'sum':<29}  {self.ols_coefficient:+11.5g}  {self.coefficient:+11.5g}"
         )
-        lines.append(
-            f"  Least squares (alpha -> 0): {self.ols_coefficient:+.6g}; at this "
-            f"alpha it keeps {self.shrink:.1%} of it."
-            if self.shrink > 0
-            else f"  Least squares (alpha -> 0): {self.ols_coefficient:+.6g}, of the "
-            "opposite sign."
-        )
+        lines.append(_wrap(self._ols_sentence(), "  "))
         lines.append(_wrap(self._limit_sentence(), "  "))
         lines.append(_wrap(self._sign_sentence(), "  "))
         return "\n".join(lines)
+
+    def _ols_sentence(self):
+        ols = f"Least squares (alpha -> 0): {self.ols_coefficient:+.6g}"
+        if self.shrink > 0:
+            return f"{ols}; at this alpha it keeps {self.shrink:.1%} of it."
+        if self.shrink < 0:
+            return f"{ols}, of the opposite sign: on the way the path crossed 0."
+        return f"{ols}."
 
     def _limit_sentence(self):
         if self.penalty_factor == 0:
@@ -706,8 +724,8 @@ def _report_text(explanation):
         half = int(np.count_nonzero(kept > 0.5))
         lists.append(
             f"Kept fraction per direction (d_k from {d[0]:.4g} down to "
-            f"{d[-1]:.4g}): " + ", ".join(shown) + f"; {half} of {d.size} keep "
-            "more than half (d_k^2 > alpha)."
+            f"{d[-1]:.4g}): " + ", ".join(shown) + f"; {half}{_KEEP}of{_KEEP}"
+            f"{d.size} keep more than half (d_k^2 > alpha)."
         )
     unpenalized = e._rank_unpenalized
     lists.append(
