@@ -33,6 +33,7 @@ from ._estimators.elastic_net import ElasticNet
 from ._estimators.lasso import Lasso
 from ._estimators.lasso_ic import LassoIC
 from ._estimators.path_functions import enet_path, lasso_path
+from ._estimators.relaxed import RelaxedLasso, RelaxedLassoCV
 from ._estimators.ridge import Ridge
 from ._estimators.ridge_cv import RidgeCV
 from ._explain.explanation import PathExplanation
@@ -49,6 +50,8 @@ __all__ = [
     "LassoCV",
     "LassoIC",
     "PathExplanation",
+    "RelaxedLasso",
+    "RelaxedLassoCV",
     "Ridge",
     "RidgeCV",
     "enet_path",

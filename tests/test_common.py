@@ -15,6 +15,8 @@ from skreg import (
     Lasso,
     LassoCV,
     LassoIC,
+    RelaxedLasso,
+    RelaxedLassoCV,
     Ridge,
     RidgeCV,
 )
@@ -34,6 +36,8 @@ ESTIMATORS = [
     AdaptiveLassoCV(cv=3, gammas=(1.0,), alphas=10),
     LassoIC(),
     LassoIC(criterion="ebic", explain=True),
+    RelaxedLasso(),
+    RelaxedLassoCV(cv=3),
     Ridge(),
     RidgeCV(),
 ]
