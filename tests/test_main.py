@@ -12,10 +12,12 @@ import subprocess
 import sys
 import time
 import types
+import warnings
 
 import numba
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from skreg.__main__ import main
 from skreg._cli import fitting
@@ -379,6 +381,20 @@ def test_main_says_it_compiles_only_when_it_does(capsys, monkeypatch):
     monkeypatch.setattr(fitting, "_final", final)
     status, _, err = run(capsys, "--alpha", 0.5, "--no-plot")  # kernels in memory
     assert status == 0 and COMPILE_NOTICE not in err
+
+
+def test_warnings_of_the_fit_are_one_line_each_and_said_once(capsys, monkeypatch):
+    final = fitting._final
+
+    def warning(*args):
+        for _ in range(3):
+            warnings.warn("did not\nconverge", ConvergenceWarning, stacklevel=1)
+        return final(*args)
+
+    monkeypatch.setattr(fitting, "_final", warning)
+    status, out, err = run(capsys, "--alpha", 0.5, "--no-plot")
+    assert status == 0 and "Lasso on diabetes data" in out
+    assert err == "skreg: warning: ConvergenceWarning: did not converge\n"
 
 
 @pytest.mark.parametrize("missing", ["pandas", "matplotlib"])
