@@ -38,6 +38,7 @@ from ._estimators.ridge import Ridge
 from ._estimators.ridge_cv import RidgeCV
 from ._explain.explanation import PathExplanation
 from ._explain.lasso_path import explain_lasso_path
+from ._explain.ridge import RidgeExplanation
 
 __version__ = "0.1.0.dev0"
 
@@ -54,6 +55,7 @@ __all__ = [
     "RelaxedLassoCV",
     "Ridge",
     "RidgeCV",
+    "RidgeExplanation",
     "enet_path",
     "explain_lasso_path",
     "lasso_path",

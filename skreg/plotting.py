@@ -1,4 +1,4 @@
-"""Displays of the lasso path, of the KKT conditions that shape it, and of CV.
+"""Displays of the lasso path, of the KKT conditions that shape it, of CV, of ridge.
 
 They follow scikit-learn's Display pattern: ``__init__`` stores the data,
 ``plot(ax=None, ...)`` draws and sets ``ax_`` and ``figure_``, and the class
@@ -10,5 +10,6 @@ estimator). matplotlib is imported only when drawing.
 from ._plot_cv import CVDisplay
 from ._plot_kkt import KKTDisplay
 from ._plot_path import PathDisplay
+from ._plot_ridge import RidgePathDisplay
 
-__all__ = ["CVDisplay", "KKTDisplay", "PathDisplay"]
+__all__ = ["CVDisplay", "KKTDisplay", "PathDisplay", "RidgePathDisplay"]

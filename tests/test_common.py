@@ -40,6 +40,8 @@ ESTIMATORS = [
     RelaxedLassoCV(cv=3),
     Ridge(),
     RidgeCV(),
+    Ridge(explain=True),
+    RidgeCV(explain=True),
 ]
 
 # The check fits 15 distinct rows and 30 features, repeated or weighted, and
