@@ -17,16 +17,19 @@ moments where a correlation reaches its penalty (the feature *enters*) or a
 coefficient shrinks back to zero (it *exits*), and answers questions about them.
 """
 
+import html
 import numbers
 
 import numpy as np
 
 from .._path.design import make_design
 from .._path.homotopy import PathEvent
+from .._path.ties import TieGroup
 from .._validation import check_explanation_data, check_path_arrays
 from .display import events_table, final_state, report_text, summary_line
 from .names import _index_of_name
 from .story import FeatureStory, _penalty
+from .tied import at_fit_report, final_state_at_fit, tie_story
 
 COORDINATE_DESCENT_METHOD = "coordinate descent (events located by bisection)"
 _METHODS = ("homotopy", COORDINATE_DESCENT_METHOD)
@@ -112,6 +115,16 @@ class PathExplanation:
     degenerate : str or None
         Why no penalized coefficient leaves zero at any alpha, when that is
         so (a constant target, constant or excluded columns, ...); else None.
+    ties : list of TieGroup
+        Groups of exactly tied columns (duplicated, negated, or proportional
+        with penalty factors in proportion), by name: the lasso fixes only
+        the combination ``sum_k ratios[k] * beta_k`` of each, and every split
+        with its signs is optimal. Each group's events are recorded under one
+        member. Found by :func:`explain_lasso_path` and ``explain=True``;
+        empty for an explanation built by this constructor.
+    fitted_coef : ndarray of shape (n_features,) or None
+        The fit's ``coef_`` when the explanation comes from a fit: the report
+        counts the features in the model from it. None otherwise.
     l1_ratio : float
         The fit's mix of L1 and L2 (1 for a lasso path).
     feature_names : ndarray of str or None
@@ -201,11 +214,16 @@ class PathExplanation:
         intercepts=None,
         gram=None,
         gram_features=None,
+        ties=(),
+        carriers=None,
+        fitted_coef=None,
     ):
         """Keep the path and the statistics that answer questions about it.
 
         ``gram`` (``Z'Z / n`` for ``gram_features``), when the path's solver
-        has it, spares passes over X for those features.
+        has it, spares passes over X for those features. ``ties`` (column
+        indices) with ``carriers``, the member of each group its events are
+        recorded under; ``fitted_coef``, the fit's ``coef_``.
         """
         if method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
@@ -243,6 +261,23 @@ class PathExplanation:
             for e, j in zip(events, self._event_indices)
         ]
         self.entry_alpha = self._entry_alphas()
+        self._ties = list(ties)
+        self._carriers = (
+            [group.features[0] for group in self._ties]
+            if carriers is None
+            else [int(c) for c in carriers]
+        )
+        self.ties = [
+            TieGroup(
+                tuple(self._public_name(j) for j in group.features),
+                group.ratios,
+                group.kind,
+            )
+            for group in self._ties
+        ]
+        self.fitted_coef = (
+            None if fitted_coef is None else np.array(fitted_coef, dtype=np.float64)
+        )
         # why nothing can enter at any alpha, when that is the case (else None)
         self.degenerate = None
         # the estimator's mix of L1 and L2 (set by explain_fit; 1 = lasso)
@@ -307,7 +342,9 @@ class PathExplanation:
         frame : pandas.DataFrame
             Columns ``alpha, feature, event, sign, penalty_factor`` and
             ``correlation`` (``|x'r|/n``, which at an event equals the
-            penalty ``alpha * penalty_factor``).
+            penalty ``alpha * penalty_factor``). With tied features (``ties``),
+            also ``tied_with``: the other members of the event's tie group,
+            which changed state with it ("" for an untied feature).
         """
         try:
             import pandas as pd
@@ -320,7 +357,15 @@ class PathExplanation:
             for e, j in zip(self.events, self._event_indices)
         ]
         columns = ["alpha", "feature", "event", "sign", "penalty_factor"]
-        return pd.DataFrame(rows, columns=columns + ["correlation"])
+        frame = pd.DataFrame(rows, columns=columns + ["correlation"])
+        if self._ties:
+            frame["tied_with"] = [
+                ", ".join(self.label(k) for k in self._group_of(j).features if k != j)
+                if self._group_of(j) is not None
+                else ""
+                for j in self._event_indices
+            ]
+        return frame
 
     def report(self):
         """Return a readable summary of the path, one line per event.
@@ -330,13 +375,16 @@ class PathExplanation:
         text : str
             Shown as text (not as a string literal) by a REPL or notebook.
         """
-        return report_text(self)
+        text = report_text(self)
+        if not self._ties and self.fitted_coef is None:
+            return text
+        return at_fit_report(self, text)
 
     def __repr__(self):
         return "\n".join(
             [
                 f"PathExplanation: {summary_line(self)}",
-                final_state(self),
+                final_state_at_fit(self),
                 "Read it with report(), why(feature), to_frame() or plot().",
             ]
         )
@@ -345,7 +393,18 @@ class PathExplanation:
         printer.text(repr(self))
 
     def _repr_html_(self):
-        return events_table(self)
+        table = events_table(self)
+        at_fit = final_state_at_fit(self)
+        if at_fit == final_state(self):
+            return table
+        return table.replace(html.escape(final_state(self)), html.escape(at_fit))
+
+    def _group_of(self, j):
+        """The tie group (column indices) of feature ``j``, or None."""
+        for group in self._ties:
+            if j in group.features:
+                return group
+        return None
 
     def why(self, feature, alpha=None):
         """Tell one feature's story at ``alpha`` in numbers.
@@ -380,6 +439,13 @@ class PathExplanation:
         products = self._gram_rows(j, active) * coef[active]
         order = np.argsort(-np.abs(products), kind="stable")
         raw = float(self._correlations_with_y[j])
+        group = self._group_of(j)
+        if group is not None:
+            # its group's events are recorded under the carrier
+            carrier = self._carriers[self._ties.index(group)]
+            own = [e for e, i in zip(self.events, self._event_indices) if i == carrier]
+        else:
+            own = [e for e, i in zip(self.events, self._event_indices) if i == j]
         return FeatureStory(
             feature=self._public_name(j),
             alpha=float(alpha),
@@ -396,7 +462,14 @@ class PathExplanation:
             penalty=_penalty(alpha, self.penalty_factor[j]),
             penalty_factor=float(self.penalty_factor[j]),
             entry_alpha=float(self.entry_alpha[j]),
-            events=[e for e, i in zip(self.events, self._event_indices) if i == j],
+            events=own,
+            tied_with=tuple(
+                self._public_name(k)
+                for k in (group.features if group else ())
+                if k != j
+            ),
+            tie=tie_story(self, j, group, coef, alpha) if group else "",
+            group_active=bool(group and np.any(coef[list(group.features)] != 0)),
         )
 
     def correlation_path(self, alphas=None):

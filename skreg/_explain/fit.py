@@ -8,11 +8,14 @@ import numpy as np
 
 from .._path.bisection import _BISECTION_RTOL, bisection_path
 from .._path.grid import alpha_max
+from .._path.ties import carriers_only, find_ties, split_ties, tie_shares
 from .explanation import COORDINATE_DESCENT_METHOD, PathExplanation
 from .lasso_path import homotopy_explanation
 
 
-def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_names):
+def explain_fit(
+    design, *, alpha, l1_ratio, penalty_factor, positive, feature_names, coef=None
+):
     """The :class:`PathExplanation` of a fit, from alpha_max down to ``alpha``.
 
     Parameters
@@ -30,6 +33,10 @@ def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_na
         As in the estimator.
     feature_names : array-like of str or None
         Column names, used in the explanation's text.
+    coef : ndarray of shape (n_features,), default=None
+        The fit's ``coef_``. The report then counts the features in the
+        model from it (``fitted_coef``), and the path splits tied columns
+        as it does.
 
     Returns
     -------
@@ -38,6 +45,8 @@ def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_na
         penalized coefficient zero) is explained at ``alpha`` itself: one
         point, no event, and a note that says why.
     """
+    if coef is not None:
+        coef = np.asarray(coef, dtype=np.float64).reshape(-1)
     explanation = _explain_path(
         design,
         alpha=alpha,
@@ -45,6 +54,7 @@ def explain_fit(design, *, alpha, l1_ratio, penalty_factor, positive, feature_na
         penalty_factor=penalty_factor,
         positive=positive,
         feature_names=feature_names,
+        coef=coef,
     )
     explanation.l1_ratio = float(l1_ratio)
     top = alpha_max(design, penalty_factor, l1_ratio=l1_ratio, positive=positive)
@@ -108,8 +118,17 @@ def _why_nothing_enters(design, penalty_factor, positive, top):
     return None
 
 
-def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_names):
-    """The path from alpha_max down to ``alpha``: homotopy, else bisection."""
+def _explain_path(
+    design, *, alpha, l1_ratio, penalty_factor, positive, feature_names, coef
+):
+    """The path from alpha_max down to ``alpha``: homotopy, else bisection.
+
+    Tied columns (:mod:`skreg._path.ties`) change state as one group. For
+    the lasso only the group's carrier is solved for and the path splits it
+    afterwards, as the homotopy does; the elastic net's ridge part decides
+    the split itself, so its path is solved on every column.
+    """
+    ties = find_ties(design, penalty_factor, positive)
     if l1_ratio == 1.0:
         explanation = homotopy_explanation(
             design,
@@ -117,6 +136,8 @@ def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_
             alpha_min=float(alpha),
             positive=positive,
             feature_names=feature_names,
+            coef=coef,
+            ties=ties,
         )
         if explanation.safe:
             return explanation
@@ -125,6 +146,9 @@ def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_
             "computed by coordinate descent instead, with events located by "
             f"bisection to a relative precision of {_BISECTION_RTOL:g}."
         )
+        shares, carriers = tie_shares(ties, coef)
+        solved_factors = carriers_only(penalty_factor, ties, carriers)
+        groups = ()
     else:
         note = (
             f"Elastic net (l1_ratio={l1_ratio:g}): the path is not piecewise "
@@ -133,9 +157,19 @@ def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_
             "coefficient is zero while |x_j' r| / n <= alpha * l1_ratio * pf_j; "
             "the penalty column and `penalty_factor` here include l1_ratio."
         )
+        shares, carriers = None, [group.features[0] for group in ties]
+        solved_factors = penalty_factor
+        groups = [(group.features[0], group.features, group.ratios) for group in ties]
     alphas, coef_path, events = bisection_path(
-        design, penalty_factor, alpha=alpha, l1_ratio=l1_ratio, positive=positive
+        design,
+        solved_factors,
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        positive=positive,
+        ties=groups,
     )
+    if shares is not None:
+        coef_path = split_ties(coef_path, ties, shares, carriers)
     factors = np.where(np.isfinite(penalty_factor), penalty_factor * l1_ratio, np.inf)
     return PathExplanation._from_design(
         design,
@@ -148,4 +182,7 @@ def _explain_path(design, *, alpha, l1_ratio, penalty_factor, positive, feature_
         method=COORDINATE_DESCENT_METHOD,
         note=note,
         safe=True,
+        ties=ties,
+        carriers=carriers,
+        fitted_coef=coef,
     )

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._path.design import make_design
 from .._path.homotopy import lasso_homotopy
+from .._path.ties import carriers_only, find_ties, split_ties, tie_shares
 from .._validation import check_explanation_data
 from .explanation import PathExplanation
 
@@ -63,6 +64,10 @@ def explain_lasso_path(
         the active ones, too many knots), ``explanation.safe`` is False, the
         path stops at the last exact knot and ``explanation.note`` says why:
         the caller should then compute a coordinate-descent path instead.
+        Exactly tied columns (duplicated, negated, or proportional with
+        penalty factors in proportion) are walked as one feature and named
+        in ``explanation.ties``: the path puts each group's coefficient on
+        its first column.
 
     Examples
     --------
@@ -88,14 +93,31 @@ def explain_lasso_path(
     )
 
 
-def homotopy_explanation(design, penalty_factor, *, alpha_min, positive, feature_names):
+def homotopy_explanation(
+    design, penalty_factor, *, alpha_min, positive, feature_names, coef=None, ties=None
+):
     """The explanation of the exact lasso path on ``design`` (validated input).
 
     The estimators call it with the design of their own fit; the result says,
     in ``safe`` and ``note``, whether the homotopy reached ``alpha_min``.
+
+    Tied columns (:func:`skreg._path.ties.find_ties`) are walked as one
+    feature, their group's *carrier*, the others excluded: one event per
+    change of the group and no stall at the tie. The path then splits each
+    group's coefficient in the shares of ``coef`` (the fit's ``coef_``, so
+    that the path ends where the fit did), or puts it all on the group's
+    first column when ``coef`` is None. Every such split is optimal.
+    ``ties``, when the caller has found them already, spares finding them.
     """
+    if ties is None:
+        ties = find_ties(design, penalty_factor, positive)
+    shares, carriers = tie_shares(ties, coef)
+    walk_factors = carriers_only(penalty_factor, ties, carriers)
     result = lasso_homotopy(
-        design, penalty_factor, alpha_min=alpha_min, positive=positive
+        design,
+        walk_factors if ties else penalty_factor,
+        alpha_min=alpha_min,
+        positive=positive,
     )
     note = None
     if not result.safe:
@@ -106,9 +128,10 @@ def homotopy_explanation(design, penalty_factor, *, alpha_min, positive, feature
     return PathExplanation._from_design(
         design,
         alphas=result.alphas,
-        coef_path=result.coefs,
+        coef_path=split_ties(result.coefs, ties, shares, carriers),
         events=result.events,
-        intercepts=result.intercepts,
+        # the members' own means give the intercept of a split path
+        intercepts=None if ties else result.intercepts,
         penalty_factor=penalty_factor,
         positive=positive,
         feature_names=feature_names,
@@ -117,4 +140,7 @@ def homotopy_explanation(design, penalty_factor, *, alpha_min, positive, feature
         safe=result.safe,
         gram=result.gram,
         gram_features=result.gram_features,
+        ties=ties,
+        carriers=carriers,
+        fitted_coef=coef,
     )

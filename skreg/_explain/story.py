@@ -46,7 +46,17 @@ class FeatureStory(ShownAsText):
         The largest alpha at which it is nonzero on the path (0 if never,
         ``inf`` if unpenalized).
     events : list of PathEvent
-        This feature's own events, in path order.
+        This feature's own events, in path order; for a tied feature, its
+        tie group's.
+    tied_with : tuple
+        The features it is exactly tied with (empty if none): the lasso
+        cannot tell them apart and fixes only a combination of their
+        coefficients.
+    tie : str
+        For a tied feature, what the lasso fixes and how the path splits it;
+        else "".
+    group_active : bool
+        For a tied feature, whether its group is in the model at ``alpha``.
     """
 
     def __init__(self, **numbers_and_context):
@@ -77,6 +87,7 @@ class FeatureStory(ShownAsText):
             f"  penalty                     alpha * pf   = {self.penalty:.6g}"
             f"  (pf = {self.penalty_factor:g})",
             self._verdict(),
+            f"  {self.tie}" if getattr(self, "tie", "") else "",
             self._history(),
         ]
         return "\n".join(line for line in lines if line)
@@ -93,6 +104,12 @@ class FeatureStory(ShownAsText):
                 "  Unpenalized (penalty_factor = 0): fitted by least squares, its "
                 "residual correlation is 0."
             )
+        if getattr(self, "tied_with", ()) and self.group_active and not self.active:
+            return (
+                "  At zero on this path, but tied: its residual correlation "
+                "equals its penalty, as a nonzero coefficient's would, so part "
+                "of its group's coefficient could be on it at no cost."
+            )
         if self.active:
             return (
                 f"  In the model (coefficient {self.coefficient:+.6g}): its "
@@ -106,18 +123,20 @@ class FeatureStory(ShownAsText):
         )
 
     def _history(self):
+        subject = "Its tie group" if getattr(self, "tied_with", ()) else "It"
         if not self.events:
-            return "  It does not enter anywhere on this path."
+            return f"  {subject} does not enter anywhere on this path."
         past = [
             f"{_PAST_TENSE[e.event]} at alpha = {e.alpha:.6g}"
             for e in self.events
             if e.alpha >= self.alpha
         ]
         upcoming = [e for e in self.events if e.alpha < self.alpha]
-        told = ["It " + ", then ".join(past) + "." if past else ""]
+        told = [f"{subject} " + ", then ".join(past) + "." if past else ""]
         if upcoming:
             told.append(
-                f"Further down the path it {_PRESENT_TENSE[upcoming[0].event]} "
+                f"Further down the path {subject.lower()} "
+                f"{_PRESENT_TENSE[upcoming[0].event]} "
                 f"at alpha = {upcoming[0].alpha:.6g}."
             )
         return "  " + " ".join(part for part in told if part)

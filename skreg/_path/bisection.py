@@ -6,6 +6,12 @@ collinear features). Then the path is computed by coordinate descent on a
 geometric grid, and every change of the active set between two grid points
 is located by bisection on alpha, to a relative precision of
 ``_BISECTION_RTOL``, with the KKT numbers measured at the located alpha.
+
+A group of tied columns (:mod:`skreg._path.ties`) changes state as one: it
+is in the model while any member is nonzero, and its events are recorded
+under one member. Otherwise the split among its members, which the lasso
+leaves free and coordinate descent settles by the order of its updates,
+would show as events of coefficients that are rounding noise.
 """
 
 import numpy as np
@@ -52,8 +58,20 @@ class _PathSolver:
         return self.design.correlations(residual) / self.design.n_samples
 
 
-def bisection_path(design, penalty_factor, *, alpha, l1_ratio, positive):
+def bisection_path(design, penalty_factor, *, alpha, l1_ratio, positive, ties=()):
     """The path from ``alpha_max`` down to ``alpha`` and its located events.
+
+    Parameters
+    ----------
+    design : Design
+    penalty_factor : ndarray of shape (n_features,)
+    alpha, l1_ratio : float
+    positive : bool
+    ties : sequence of (carrier, members, ratios), default=()
+        Groups of tied columns that change state together: one event per
+        change of the group (any member nonzero), recorded under
+        ``carrier`` with its KKT numbers; ``z_j = ratios[k] z_carrier`` for
+        ``j = members[k]`` gives the group's sign.
 
     Returns
     -------
@@ -73,12 +91,13 @@ def bisection_path(design, penalty_factor, *, alpha, l1_ratio, positive):
     grid = np.unique(grid)[::-1]
     coefs = solver.solve(grid)
     points = {a: coefs[:, k] for k, a in enumerate(grid)}
+    state = _State(design.n_features, ties)
     events = []
     for k in range(1, grid.size):
-        before, after = coefs[:, k - 1] != 0, coefs[:, k] != 0
+        before, after = state(coefs[:, k - 1]), state(coefs[:, k])
         for j in np.flatnonzero(before != after):
             events.append(
-                _locate(solver, j, grid[k - 1], grid[k], coefs[:, k - 1], points)
+                _locate(solver, j, grid[k - 1], grid[k], coefs[:, k - 1], points, state)
             )
     events.sort(key=lambda event: -event.alpha)
     # The path keeps the grid and the located alphas; the other bisection
@@ -90,20 +109,54 @@ def bisection_path(design, penalty_factor, *, alpha, l1_ratio, positive):
     return alphas, coef_path, events
 
 
-def _locate(solver, feature, high, low, coef_high, points):
+class _State:
+    """Which features are in the model at a solution, tie groups as one.
+
+    Called on a coefficient vector, returns a boolean vector: for a feature
+    outside any group, ``coef != 0``; for a group, whether any member is
+    nonzero, on its carrier only (the other members are always False).
+    """
+
+    def __init__(self, n_features, ties):
+        self.groups = {
+            int(carrier): (np.asarray(members, dtype=np.intp), np.asarray(ratios))
+            for carrier, members, ratios in ties
+        }
+        self.silent = np.zeros(n_features, dtype=bool)
+        for carrier, (members, _) in self.groups.items():
+            self.silent[members] = True
+            self.silent[carrier] = False
+
+    def __call__(self, coef):
+        active = coef != 0
+        if self.groups:
+            for carrier, (members, _) in self.groups.items():
+                active[carrier] = active[members].any()
+            active[self.silent] = False
+        return active
+
+    def sign(self, coef, feature):
+        """The sign of ``feature``'s coefficient, of its group's for a carrier."""
+        if feature in self.groups:
+            members, ratios = self.groups[feature]
+            return int(np.sign(ratios @ coef[members])) or 1
+        return int(np.sign(coef[feature])) or 1
+
+
+def _locate(solver, feature, high, low, coef_high, points, state):
     """Bisect ``[low, high]`` for the alpha where ``feature`` changes state.
 
     Returns the :class:`PathEvent`, with the KKT numbers measured at the
     located alpha.
     """
-    was_active = coef_high[feature] != 0
+    was_active = state(coef_high)[feature]
     warm = coef_high
     # An interval ending at alpha = 0 (least squares) is not bisected.
     while low > 0 and (high - low) > _BISECTION_RTOL * high:
         middle = np.sqrt(high * low)
         coef_middle = solver.solve(middle, coef_init=warm)[:, 0]
         points[middle] = coef_middle
-        if (coef_middle[feature] != 0) == was_active:
+        if state(coef_middle)[feature] == was_active:
             high, warm = middle, coef_middle
         else:
             low = middle
@@ -115,7 +168,7 @@ def _locate(solver, feature, high, low, coef_high, points):
         alpha=located,
         feature=int(feature),
         event="exit" if was_active else "enter",
-        sign=int(np.sign(side[feature])) or 1,
+        sign=state.sign(side, feature),
         correlation=float(abs(solver.correlations(coef)[feature])),
         penalty=float(located * solver.l1_ratio * solver.penalty_factor[feature]),
     )

@@ -240,7 +240,9 @@ def lasso_homotopy(
         entering feature is collinear with the active ones, or when the knot cap
         is reached. It stops early, safe, when the active set reaches the rank of
         the data: then only exits remain possible and the walk continues to
-        ``alpha_min`` with them.
+        ``alpha_min`` with them. Exactly tied columns (duplicated, negated)
+        tie at every event: callers walk one column per tie group
+        (:mod:`skreg._path.ties`), as explain mode does.
     """
     walker = _HomotopyWalk(design, penalty_factor, positive)
     if max_knots is None:
