@@ -16,8 +16,10 @@ from ._plot_common import (
 )
 
 # Points per segment between consecutive knots: the correlations are linear in
-# alpha there, but the log axes bend them.
+# alpha there, but the log axes bend them. Long paths get fewer per segment
+# (every knot is kept): a figure is a few hundred pixels wide.
 _POINTS_PER_SEGMENT = 12
+_MAX_POINTS = 1200
 
 
 class KKTDisplay(_ExplanationDisplay):
@@ -56,8 +58,11 @@ class KKTDisplay(_ExplanationDisplay):
     Attributes
     ----------
     lines_ : list of matplotlib Line2D
-        Two per drawn feature: its share of the penalty while zero (thin) and
-        while in the model (thick).
+        Two per feature in the model somewhere on the path: its share of the
+        penalty while zero (thin) and while in the model (thick).
+    inactive_lines_ : matplotlib LineCollection
+        Beyond 10 features, the shares of the features never in the model,
+        thin, in one artist (up to 10, each has its pair in ``lines_``).
     threshold_line_ : matplotlib Line2D
         The line at 1: the penalty reached.
     alpha_line_ : matplotlib Line2D
@@ -186,7 +191,14 @@ class KKTDisplay(_ExplanationDisplay):
         drawn = np.flatnonzero(~np.all(np.isnan(shares), axis=1))
         width = _line_width(drawn.size)
         self.lines_ = []
-        for j in drawn:
+        # Features never in the model: one collection of thin curves, not an
+        # artist each (thousands of features stay quick to draw).
+        # (beyond the legend's 10 features: up to there each has its entry).
+        ever = self.active[drawn].any(axis=1) | (drawn.size <= 10)
+        never = drawn[~ever]
+        self.inactive_lines_ = _curves(ax, self.alphas, shares[never], colors, never,
+                                       width)  # fmt: skip
+        for j in drawn[ever]:
             inactive = np.where(self.active[j], np.nan, shares[j])
             riding = np.where(_with_ends(self.active[j]), shares[j], np.nan)
             self.lines_.append(
@@ -239,7 +251,7 @@ class KKTDisplay(_ExplanationDisplay):
         self.texts_ = []
         if self.alphas.size:
             self.texts_ = self._names(ax, shares, drawn, colors, max_labels)
-        if legend is True or (legend == "auto" and 0 < drawn.size <= 10):
+        if self.lines_ and (legend is True or (legend == "auto" and drawn.size <= 10)):
             ax.legend(fontsize=8, ncol=2, loc="lower left", framealpha=0.9)
         self.message_ = _say(ax, self.message)
         self.ax_, self.figure_ = ax, ax.figure
@@ -294,7 +306,8 @@ def _dense_alpha_grid(knots):
     knots = knots[_positive_part(knots)]
     if knots.size < 2:
         return knots
-    fractions = np.linspace(0.0, 1.0, _POINTS_PER_SEGMENT, endpoint=False)
+    per_segment = max(1, min(_POINTS_PER_SEGMENT, _MAX_POINTS // (knots.size - 1)))
+    fractions = np.linspace(0.0, 1.0, per_segment, endpoint=False)
     logs = np.log(knots)
     inner = logs[:-1, np.newaxis] + fractions * np.diff(logs)[:, np.newaxis]
     return np.append(np.exp(inner.ravel()), knots[-1])
@@ -307,3 +320,19 @@ def _with_ends(active):
     extended[1:] |= active[:-1]
     extended[:-1] |= active[1:]
     return extended
+
+
+def _curves(ax, alphas, values, colors, features, width):
+    """Thin curves of ``values`` against ``alphas`` as one LineCollection."""
+    from matplotlib.collections import LineCollection
+
+    segments = [np.column_stack([alphas, row]) for row in values]
+    collection = LineCollection(
+        segments,
+        colors=[colors[j] for j in features],
+        linewidths=width,
+        # hundreds of curves make a band: lighter, so that the names show
+        alpha=0.8 if len(features) <= 60 else 0.35,
+    )
+    ax.add_collection(collection)
+    return collection

@@ -48,7 +48,8 @@ class PathDisplay(_ExplanationDisplay):
     Attributes
     ----------
     lines_ : list of matplotlib Line2D
-        One coefficient curve per feature.
+        One coefficient curve per feature nonzero somewhere on the path (in
+        column order); the others lie on the zero line.
     alpha_line_ : matplotlib Line2D
         The vertical line at the path's last alpha: the fitted alpha of an
         estimator's explanation.
@@ -151,9 +152,11 @@ class PathDisplay(_ExplanationDisplay):
         alphas, coefs = self.alphas[shown], self.coef_path[:, shown]
         colors = _feature_colors(coefs.shape[0])
         width = _line_width(coefs.shape[0])
+        # A coefficient zero along the whole path lies on the zero line: not
+        # drawn, which keeps thousands of features quick to draw.
         self.lines_ = [
             ax.plot(alphas, coefs[j], color=colors[j], linewidth=width)[0]
-            for j in range(coefs.shape[0])
+            for j in np.flatnonzero(np.any(coefs != 0, axis=1))
         ]
         ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
         self.markers_ = []
