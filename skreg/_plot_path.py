@@ -44,6 +44,11 @@ class PathDisplay(_ExplanationDisplay):
         degenerate path).
     title : str, default=None
         The path's name in the title (``"Lasso path"`` when None).
+    fitted_coef : ndarray of shape (n_features,), default=None
+        The fit's ``coef_`` at the last alpha: the top axis's last count is
+        its number of nonzero coefficients (as the report's), which can
+        differ from the exact path's by a coefficient within the solver's
+        tolerance of zero.
 
     Attributes
     ----------
@@ -88,6 +93,7 @@ class PathDisplay(_ExplanationDisplay):
         feature_names,
         message=None,
         title=None,
+        fitted_coef=None,
     ):
         self.alphas = alphas
         self.coef_path = coef_path
@@ -96,6 +102,7 @@ class PathDisplay(_ExplanationDisplay):
         self.feature_names = feature_names
         self.message = message
         self.title = title
+        self.fitted_coef = fitted_coef
 
     @classmethod
     def from_explanation(cls, explanation, *, ax=None, **kwargs):
@@ -121,6 +128,7 @@ class PathDisplay(_ExplanationDisplay):
             feature_names=_labels(explanation),
             message=getattr(explanation, "degenerate", None),
             title=_path_name(explanation),
+            fitted_coef=getattr(explanation, "fitted_coef", None),
         )
         return display.plot(ax=ax, **kwargs)
 
@@ -202,7 +210,10 @@ class PathDisplay(_ExplanationDisplay):
         self.alpha_line_ = ax.axvline(
             fitted, color="0.3", linestyle=":", linewidth=1.0, zorder=1
         )
-        self.nonzeros_axis_ = _nonzeros_axis(ax, alphas, coefs)
+        counts = np.count_nonzero(coefs, axis=0)
+        if self.fitted_coef is not None and counts.size:
+            counts[-1] = np.count_nonzero(self.fitted_coef)
+        self.nonzeros_axis_ = _nonzeros_axis(ax, alphas, counts)
         name = self.title or "Lasso path"
         ax.set_title(
             f"{name}: ● a feature enters, ✕ it leaves; dotted: alpha = {fitted:.3g}"
@@ -255,7 +266,7 @@ def _path_name(explanation):
     return "Lasso path"
 
 
-def _nonzeros_axis(ax, alphas, coefs):
+def _nonzeros_axis(ax, alphas, counts):
     """A top axis giving the number of nonzero coefficients, as glmnet's plot.
 
     Ticks at alphas of the path at least a tenth of the axis apart (the
@@ -267,7 +278,7 @@ def _nonzeros_axis(ax, alphas, coefs):
     if alphas.size:
         picks = _spread_out(np.log(alphas))
         top.set_xticks(alphas[picks])
-        top.set_xticklabels([str(np.count_nonzero(coefs[:, k])) for k in picks])
+        top.set_xticklabels([str(counts[k]) for k in picks])
         top.minorticks_off()
     top.set_xlabel("nonzero coefficients", fontsize=9)
     return top

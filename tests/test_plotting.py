@@ -184,3 +184,17 @@ def test_the_path_marks_its_alpha_counts_nonzeros_and_names_the_model():
     display = PathDisplay.from_estimator(enet)
     assert display.ax_.get_title().startswith("Elastic-net path (l1_ratio = 0.5)")
     plt.close(display.figure_)
+
+
+def test_the_top_axis_counts_coef_at_the_fitted_alpha():
+    # A duplicated column: the path walks the pair as one feature and splits
+    # it as coef_ does; the last count is coef_'s, as in the report.
+    from skreg import Lasso
+
+    data = load_diabetes(as_frame=True)
+    X = data.data.assign(bmi_copy=data.data["bmi"])
+    model = Lasso(alpha=0.1, explain=True).fit(X, data.target)
+    display = PathDisplay.from_estimator(model)
+    labels = [label.get_text() for label in display.nonzeros_axis_.get_xticklabels()]
+    assert labels[-1] == str(np.count_nonzero(model.coef_)) == "8"
+    assert len(model.explanation_.events) == 7  # one event for the tied pair

@@ -337,6 +337,7 @@ class AdaptiveLasso(_AdaptiveBase):
                 penalty_factor=weights,
                 positive=self.positive,
                 feature_names=getattr(self, "feature_names_in_", None),
+                coef=self.coef_,
             )
             self.entry_alpha_ = self.explanation_.entry_alpha
             self.alphas_ = self.explanation_.alphas_

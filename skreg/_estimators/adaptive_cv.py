@@ -353,5 +353,6 @@ class AdaptiveLassoCV(_AdaptiveBase):
                 penalty_factor=self.weights_,
                 positive=self.positive,
                 feature_names=getattr(self, "feature_names_in_", None),
+                coef=self.coef_,
             )
         return self

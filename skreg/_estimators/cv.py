@@ -205,6 +205,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
                 penalty_factor=penalty_factor,
                 positive=self.positive,
                 feature_names=getattr(self, "feature_names_in_", None),
+                coef=self.coef_,
             )
         if not hasattr(self, "l1_ratio"):
             del self.l1_ratio_

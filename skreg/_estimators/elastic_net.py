@@ -358,6 +358,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
             penalty_factor=penalty_factor,
             positive=self.positive,
             feature_names=getattr(self, "feature_names_in_", None),
+            coef=self.coef_,
         )
         self.explanation_ = explanation
         self.entry_alpha_ = explanation.entry_alpha

@@ -227,6 +227,7 @@ class LassoIC(RegressorMixin, LinearModel):
                 penalty_factor=penalty_factor,
                 positive=self.positive,
                 feature_names=getattr(self, "feature_names_in_", None),
+                coef=self.coef_,
             )
         return self
 

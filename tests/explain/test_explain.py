@@ -210,10 +210,20 @@ def test_constructor_accepts_a_path_computed_elsewhere(diabetes):
 
 
 def test_unsafe_homotopy_is_reported(diabetes):
-    X = np.column_stack([diabetes.data.to_numpy(), diabetes.data["bmi"]])
-    explanation = explain_lasso_path(X, diabetes.target)
+    # A column as correlated with y as bmi but not collinear with it: two
+    # features tie for entering at alpha_max, which the walk cannot order.
+    # (An exact duplicate is a tie group, walked as one feature.)
+    y = diabetes.target.to_numpy()
+    centred = y - y.mean()
+    other = np.random.RandomState(0).randn(len(y))
+    other -= other.mean()
+    other -= (other @ centred) / (centred @ centred) * centred
+    twin = diabetes.data["bmi"].to_numpy() + 0.02 * other
+    X = np.column_stack([diabetes.data.to_numpy(), twin])
+    explanation = explain_lasso_path(X, y)
     assert not explanation.safe
     assert "the homotopy stopped" in explanation.note
+    assert "tie for entering" in explanation.note
 
 
 @pytest.mark.parametrize(

@@ -110,8 +110,14 @@ def test_adaptive_lasso_explains_with_its_weights(diabetes):
 def test_collinear_features_fall_back_to_bisection():
     rng = np.random.RandomState(0)
     X = rng.randn(40, 4)
-    X = np.column_stack([X, X[:, 0]])  # an exact duplicate: tied events
     y = X[:, 0] * 2 + X[:, 1] + 0.1 * rng.randn(40)
+    # as correlated with y as column 0 but not collinear with it: two events
+    # tie at alpha_max (an exact duplicate would be a tie group, walked as one)
+    centred = y - y.mean()
+    other = rng.randn(40)
+    other -= other.mean()
+    other -= (other @ centred) / (centred @ centred) * centred
+    X = np.column_stack([X, X[:, 0] + 0.3 * other])
     model = Lasso(alpha=0.05, explain=True).fit(X, y)
     explanation = model.explanation_
     assert explanation.method == COORDINATE_DESCENT_METHOD

@@ -18,7 +18,14 @@ from scipy import sparse
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg import ElasticNet, Lasso, explain_lasso_path
+from skreg import (
+    AdaptiveLasso,
+    ElasticNet,
+    Lasso,
+    LassoCV,
+    LassoIC,
+    explain_lasso_path,
+)
 from skreg._explain.fit import explain_fit
 from skreg._path.design import make_design
 from skreg._path.statistics import design_from_statistics
@@ -208,7 +215,14 @@ def test_the_bisection_fallback_walks_tie_groups_too(diabetes):
     assert explanation.method.startswith("coordinate descent")
     assert [group.features for group in explanation.ties] == [("bmi", "bmi_copy")]
     assert "bmi_copy" not in [e.feature for e in explanation.events]
-    np.testing.assert_array_equal(explanation.coef_path[10], 0.0)
+    # the estimator's explanation splits the group as coef_ does, all along
+    members = explanation.coef_path[[2, 10]]
+    share = model.coef_[10] / model.coef_[[2, 10]].sum()
+    moving = members.sum(axis=0) != 0
+    np.testing.assert_allclose(
+        members[1, moving] / members.sum(axis=0)[moving], share, rtol=1e-9
+    )
+    np.testing.assert_allclose(members[:, -1], model.coef_[[2, 10]], rtol=1e-4)
 
 
 # --- the elastic net: the ridge part splits tied columns equally -------------
@@ -275,7 +289,10 @@ def test_report_of_a_negated_copy_gives_the_signs(diabetes):
     text = Lasso(alpha=0.1, explain=True).fit(X_tied, y).explanation_.report()
     assert "entered together (bmi +, bmi_copy -)" in text
     assert "fixes only bmi - bmi_copy = 517.216" in text
-    assert "this path puts all of it on bmi" in text
+    assert "coef_ puts 515.875 on bmi and -1.34049 on bmi_copy" in text
+    # the path alone (no coef_ to follow) puts all of it on the first column
+    alone = explain_lasso_path(X_tied, y, alpha_min=0.1).report()
+    assert "this path puts all of it on bmi" in alone
 
 
 def test_why_says_a_feature_is_tied_and_with_what(diabetes):
@@ -291,7 +308,9 @@ def test_why_says_a_feature_is_tied_and_with_what(diabetes):
     text = str(story)
     assert "Tied with bmi (proportional columns, penalty factors in proportion)" in text
     assert "fixes only bmi + 2*bmi_copy = 517.216" in text
-    assert "At zero on this path, but tied" in text
+    assert "this path puts 515.828 on bmi and 0.693946 on bmi_copy" in text
+    path_alone = explain_lasso_path(X_tied, y, penalty_factor=factors, alpha_min=0.1)
+    assert "At zero on this path, but tied" in str(path_alone.why("bmi_copy"))
     assert "Its tie group entered at alpha = 2.14804" in text
     assert explanation.why("s5").tied_with == ()
     assert "Tied" not in str(explanation.why("s5"))
@@ -344,16 +363,21 @@ def test_report_counts_are_those_of_coef(number):
     assert in_the_model(explanation._repr_html_()) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the estimators to pass coef=coef_ to explain_fit "
-    "(elastic_net.py, adaptive.py, cv.py, adaptive_cv.py)",
-)
-def test_estimator_report_counts_are_those_of_coef(diabetes):
+@pytest.mark.parametrize("copy", ["duplicated", "negated"])
+def test_estimator_report_counts_are_those_of_coef(diabetes, copy):
     X, y = diabetes
-    model = Lasso(alpha=0.1, explain=True).fit(with_copy(X, "duplicated")[0], y)
-    expected = (str(np.count_nonzero(model.coef_)), "11")
-    assert in_the_model(model.explanation_.report()) == expected
+    X_tied = with_copy(X, copy)[0]
+    for model in (
+        Lasso(alpha=0.1, explain=True),
+        ElasticNet(alpha=0.01, l1_ratio=0.7, explain=True),
+        LassoCV(cv=3, explain=True),
+        AdaptiveLasso(alpha=0.1, explain=True),
+        LassoIC(explain=True),
+    ):
+        model.fit(X_tied, y)
+        expected = (str(np.count_nonzero(model.coef_)), "11")
+        assert in_the_model(model.explanation_.report()) == expected
+        assert in_the_model(repr(model.explanation_)) == expected
 
 
 # --- detection -----------------------------------------------------------------
