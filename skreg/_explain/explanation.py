@@ -470,6 +470,7 @@ class PathExplanation:
             ),
             tie=tie_story(self, j, group, coef, alpha) if group else "",
             group_active=bool(group and np.any(coef[list(group.features)] != 0)),
+            ridge_part=_ridge_part(self, alpha, j, coef[j]),
         )
 
     def correlation_path(self, alphas=None):
@@ -574,3 +575,16 @@ class PathExplanation:
 def _field(record, name, position):
     """An event field, from a record with attributes or a plain tuple."""
     return getattr(record, name) if hasattr(record, name) else record[position]
+
+
+def _ridge_part(explanation, alpha, j, coefficient):
+    """The elastic net's ridge term in a nonzero coefficient's KKT condition.
+
+    ``x_j' r / n = alpha l1_ratio pf_j sign(b_j) + alpha (1 - l1_ratio) pf_j
+    b_j``; the explanation's factors already hold ``l1_ratio * pf_j``.
+    """
+    l1_ratio = getattr(explanation, "l1_ratio", 1.0)
+    factor = explanation.penalty_factor[j]
+    if l1_ratio >= 1.0 or coefficient == 0 or not np.isfinite(factor):
+        return 0.0
+    return float(alpha * (1.0 - l1_ratio) * factor / l1_ratio * coefficient)

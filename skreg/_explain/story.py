@@ -57,6 +57,10 @@ class FeatureStory(ShownAsText):
         else "".
     group_active : bool
         For a tied feature, whether its group is in the model at ``alpha``.
+    ridge_part : float
+        The elastic net's ``alpha * (1 - l1_ratio) * pf_j * b_j``: what a
+        nonzero coefficient's residual correlation holds beyond its L1
+        penalty (0 for the lasso).
     """
 
     def __init__(self, **numbers_and_context):
@@ -109,6 +113,16 @@ class FeatureStory(ShownAsText):
                 "  At zero on this path, but tied: its residual correlation "
                 "equals its penalty, as a nonzero coefficient's would, so part "
                 "of its group's coefficient could be on it at no cost."
+            )
+        ridge = getattr(self, "ridge_part", 0.0)
+        if self.active and ridge:
+            l1 = self.residual_correlation - ridge
+            return (
+                f"  In the model (coefficient {self.coefficient:+.6g}): its "
+                f"residual correlation {self.residual_correlation:+.6g} is its L1 "
+                f"penalty with the coefficient's sign, {l1:+.6g}, plus the ridge "
+                f"part alpha * (1 - l1_ratio) * pf * b = {ridge:+.6g}, as the "
+                "elastic net's KKT conditions require of a nonzero coefficient."
             )
         if self.active:
             return (

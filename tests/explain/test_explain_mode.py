@@ -290,3 +290,23 @@ def test_displays_take_a_fitted_pipeline(diabetes):
         plt.close(display.figure_)
     with pytest.raises(ValueError, match="fit it with explain=True"):
         PathDisplay.from_estimator(make_pipeline(scaler, LassoCV(cv=3)).fit(X, y))
+
+
+def test_elastic_net_why_adds_the_ridge_part_to_the_kkt_condition(diabetes):
+    # x_j'r/n = alpha l1_ratio pf sign(b) + alpha (1 - l1_ratio) pf b
+    X, y = diabetes
+    model = ElasticNet(
+        alpha=0.01, l1_ratio=0.5, explain=True, tol=1e-12, max_iter=100_000
+    ).fit(X, y)
+    for feature in ("bmi", "s5", "sex"):
+        story = model.explanation_.why(feature)
+        assert story.active
+        expected = 0.01 * 0.5 * story.coefficient
+        assert story.ridge_part == pytest.approx(expected, rel=1e-12)
+        sign = np.sign(story.coefficient)
+        assert story.residual_correlation == pytest.approx(
+            sign * story.penalty + story.ridge_part, rel=1e-6
+        )
+        assert "plus the ridge part" in str(story)
+    lasso = Lasso(alpha=0.5, explain=True).fit(X, y).explanation_.why("bmi")
+    assert lasso.ridge_part == 0.0 and "ridge part" not in str(lasso)
