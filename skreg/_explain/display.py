@@ -91,6 +91,11 @@ def events_table(explanation, max_rows=30):
 
 def summary_line(explanation):
     """The first line of a report: events, alpha range, method."""
+    if explanation.alphas_.size == 1:  # told at the fitted alpha alone
+        return (
+            f"Regularization path at alpha = {explanation.alphas_[0]:.6g} alone: "
+            f"no event (method: {explanation.method})."
+        )
     return (
         f"Regularization path, {len(explanation.events)} events from alpha = "
         f"{explanation.alphas_[0]:.6g} down to alpha = {explanation.alphas_[-1]:.6g} "
@@ -159,7 +164,7 @@ def zero_features(explanation):
         words = [
             explanation.label(j)
             if shares is None
-            else f"{explanation.label(j)} ({shares[k]:.0%})"
+            else f"{explanation.label(j)} ({_percent(shares[k])})"
             for k, j in zip(order if order is not None else range(zero.size), named)
         ]
         more = len(words) - _MAX_ZERO_NAMED
@@ -176,6 +181,13 @@ def zero_features(explanation):
         names += f" and {more} more" if more > 0 else ""
         parts.append(f"Excluded (penalty_factor = inf): {names}.")
     return " ".join(parts)
+
+
+def _percent(share):
+    """A share below 1 as a percentage of 3 digits that never rounds up to
+    100% (a zero feature is short of its penalty): 0.000215 -> "0.0215%"."""
+    text = f"{100 * share:.3g}"
+    return ("99.9" if text == "100" else text) + "%"
 
 
 def scale_note(explanation):

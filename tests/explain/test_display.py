@@ -96,16 +96,15 @@ def test_the_report_names_the_zero_features_closest_first(explanation):
     model = _Lasso(alpha=0.5, explain=True).fit(X, y)
     line = model.explanation_.report().splitlines()[-1]
     assert line.startswith("At zero, with |x'r|/n as a share of its penalty")
-    named = re.findall(r"(\w+) \((\d+)%\)", line)
+    named = re.findall(r"(\w+) \(([\d.]+)%\)", line)
     zeros = [name for name, c in zip(X.columns, model.coef_) if c == 0]
     assert sorted(name for name, _ in named) == sorted(zeros)
-    shares = [int(share) for _, share in named]
+    shares = [float(share) for _, share in named]
     assert shares == sorted(shares, reverse=True)
     for name, share in named:
         story = model.explanation_.why(name)
-        assert round(100 * abs(story.residual_correlation) / story.penalty) == int(
-            share
-        )
+        measured = 100 * abs(story.residual_correlation) / story.penalty
+        assert f"{measured:.3g}" == share  # three digits
 
 
 def test_why_says_how_many_contributions_it_does_not_list():
@@ -173,3 +172,16 @@ def test_why_finds_a_column_transformer_name_and_suggests_near_ones():
     assert explanation.why("group_young").feature == "cat__group_young"
     with pytest.raises(ValueError, match="Did you mean 'cat__group_young'"):
         explanation.why("group_yung")
+
+
+def test_a_fit_above_alpha_max_reads_as_one_point_with_small_shares():
+    from skreg import Lasso as _Lasso
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    report = _Lasso(alpha=1e4, explain=True).fit(X, y).explanation_.report()
+    first, last = report.splitlines()[0], report.splitlines()[-1]
+    assert first == (
+        "Regularization path at alpha = 10000 alone: no event (method: homotopy)."
+    )
+    # bmi's |x'y|/n = 2.14804 is 0.0215% of alpha = 1e4: not rounded to 0%
+    assert "bmi (0.0215%)" in last
