@@ -196,58 +196,71 @@ print(without_s5.explanation_.why("s4", alpha=0.5))
 # lasso selects features that add something to the others, not features that
 # matter on their own.
 #
+# Why a large lambda drives every coefficient to zero
+# ---------------------------------------------------
+#
+# At :math:`\beta = 0` the residual is :math:`y` itself, so each pull is the
+# feature's correlation with :math:`y`, :math:`|x_j^\top y| / n`. Once the
+# hold :math:`\lambda` exceeds the largest of these pulls (``alpha_max``)
+# no coefficient can move off zero: for the lasso a large :math:`\lambda`
+# does not make the coefficients small, it makes them *exactly* zero. Ask
+# for :math:`\lambda = 3` and explain mode says so, with every feature's
+# pull as a share of the hold:
+
+print(Lasso(alpha=3.0, explain=True).fit(X, y).explanation_.report())
+
+# %%
 # Ridge shrinks everything, zeroes nothing
 # ----------------------------------------
 #
-# With the squared penalty the hold on :math:`\beta_j` is
-# proportional to :math:`\beta_j` itself: strong on large coefficients,
-# vanishing near zero. Along the ridge path every coefficient shrinks smoothly toward
-# zero and none reaches it, whatever :math:`\lambda`:
+# Ridge's hold on :math:`\beta_j` is :math:`2\lambda\beta_j`: strong on large
+# coefficients, vanishing near zero, so no pull is ever too weak to move a
+# coefficient off zero. ``Ridge(explain=True)`` tells the rest in numbers.
+# Write the centred data as :math:`X = U D V^\top` (principal directions
+# :math:`v_k` with singular values :math:`d_k`): along each direction ridge
+# keeps the fraction :math:`d_k^2 / (d_k^2 + \lambda)` of the least-squares
+# fit (``skreg.Ridge`` has scikit-learn's scale, without :math:`1/n`), so the
+# directions in which the data vary least are shrunk first.
 
 from skreg import Ridge
 
-ridge_alphas = np.logspace(-3, 4, 60)
-ridge_coefs = np.array([Ridge(alpha=a).fit(X, y).coef_ for a in ridge_alphas])
-print("smallest |coefficient| along the ridge path:", np.abs(ridge_coefs).min())
-print("exact zeros along the ridge path:", int((ridge_coefs == 0).sum()))
-
-fig, ax = plt.subplots(figsize=(8, 4))
-ax.plot(ridge_alphas, ridge_coefs)
-ax.set_xscale("log")
-ax.invert_xaxis()
-ax.axhline(0, color="gray", lw=0.8)
-ax.set_xlabel("alpha (ridge scale, strongest on the left)")
-ax.set_ylabel("coefficient")
-ax.set_title("skreg.Ridge: every coefficient shrinks, none is exactly zero")
-ax.legend(X.columns, ncol=2, fontsize="small")
-fig.tight_layout()
+ridge = Ridge(alpha=0.1, explain=True).fit(X, y)
+print(ridge.explanation_.report())
 
 # %%
-# Ridge also does not shrink all directions alike. Write the centred data as
-# :math:`X = U D V^\top` (its principal directions :math:`v_k`, with variances
-# proportional to :math:`d_k^2`). Along :math:`v_k`, ridge keeps the fraction
-# :math:`d_k^2 / (d_k^2 + \lambda)` of the least-squares coefficient
-# (``skreg.Ridge`` has scikit-learn's scale, without :math:`1/n`): directions
-# in which the data vary little are shrunk first, because the data say little
-# about them. The fitted coefficients show exactly that:
+# One coefficient's story adds up: ``why("s1")`` writes it as the sum over
+# directions of (least-squares part) x (kept fraction). Most of ``s1``'s
+# least-squares value lies in the last direction, the one with the least
+# variance, which ridge shrinks to 8% at this :math:`\lambda`: that is why
+# ``s1`` keeps only a tenth of its least-squares value.
 
-Xc = X.to_numpy() - X.to_numpy().mean(axis=0)
-_, d, Vt = np.linalg.svd(Xc, full_matrices=False)
-ols = Vt @ Ridge(alpha=0.0).fit(X, y).coef_
-fig, ax = plt.subplots(figsize=(8, 4))
-for k in [0, 3, 6, 9]:
-    kept = (ridge_coefs @ Vt[k]) / ols[k]
-    ax.plot(ridge_alphas, kept, label=f"direction {k + 1}, d^2 = {d[k] ** 2:.3f}")
-    ax.plot(ridge_alphas, d[k] ** 2 / (d[k] ** 2 + ridge_alphas), "k:", lw=1)
-ax.set_xscale("log")
-ax.invert_xaxis()
-ax.set_xlabel("alpha")
-ax.set_ylabel("fraction of the least-squares coefficient kept")
-ax.set_title(
-    "ridge shrinks low-variance directions first (dotted: d^2 / (d^2 + alpha))"
+print(ridge.explanation_.why("s1"))
+
+# %%
+# As :math:`\lambda` grows every penalized coefficient behaves like
+# :math:`c_j / \lambda` with :math:`c_j = x_j^\top y` (on centred data): it
+# tends to 0 and never reaches it. The explanation holds these constants
+# (``limit``) and the whole path; the coefficient at a huge :math:`\lambda`
+# times :math:`\lambda` is already :math:`c_j`:
+
+explanation = ridge.explanation_
+huge = 1e7
+for name, c, w in zip(X.columns[:4], explanation.limit, explanation.coef_at(huge)):
+    print(f"{name:>4}: c_j = {c:9.3f}   lambda * w_j at lambda = 1e7: {huge * w:9.3f}")
+print(
+    "every |w_j| is below 1% of its least-squares value from lambda =",
+    f"{explanation.shrinkage_alpha(0.01):.4g}; exact zeros on the path:",
+    int((explanation.coef_path == 0).sum()),
 )
-ax.legend(fontsize="small")
-fig.tight_layout()
+
+# %%
+# :class:`~skreg.plotting.RidgePathDisplay` draws both: every coefficient
+# along :math:`\lambda` (the fitted one dotted, the effective degrees of
+# freedom on the top axis) and, below, each direction's kept fraction. The
+# coefficients bend and even change sign (the report lists where): ridge
+# shrinks directions, not features one by one.
+
+explanation.plot()
 
 # %%
 # Too much, too little, and the cross-validated choice

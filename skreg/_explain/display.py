@@ -219,8 +219,9 @@ def report_text(explanation):
         lines.append(f"Note: {explanation.note}")
     if scale_note(explanation):
         lines.append(f"Note: {scale_note(explanation)}")
-    lines.append("")
     width = len(str(len(explanation.events)))
+    if explanation.events:  # a blank line before and after the list of events
+        lines.append("")
     for number, (event, j) in enumerate(
         zip(explanation.events, explanation._event_indices), start=1
     ):
