@@ -56,6 +56,16 @@ print(f"{lasso.n_features_in_} features; alpha_ = {lasso.alpha_:.4g}")
 print(lasso.explanation_.report())
 
 # %%
+# Keeping both levels of a two-level category makes two *tied* columns:
+# ``League_A = 1 - League_N``, so once centred one is minus the other and
+# every residual correlates with both alike. The lasso cannot tell them
+# apart: the report walks each pair as one feature (one event, "entered
+# together"), and its "Tied:" lines say that only the difference of the two
+# coefficients is fixed, and how ``coef_`` happens to split it (coordinate
+# descent puts it on the first column it updates; what is left on the other
+# is rounding).
+
+# %%
 # The cross-validation curve: the mean test error over the 10 folds with a
 # band of one standard deviation, and the chosen ``alpha_``. The curve is
 # flat over a decade of alpha: many models predict about equally well.
