@@ -24,11 +24,11 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skreg import LassoCV
 from skreg.plotting import CVDisplay, KKTDisplay, PathDisplay
 
-try:
-    here = Path(__file__).resolve().parent
-except NameError:  # run interactively
-    here = Path("examples")
-data = pd.read_csv(here / "Hitters.csv")
+# Hitters.csv lies next to this script; sphinx-gallery runs it from there.
+places = [Path("Hitters.csv"), Path("examples", "Hitters.csv")]
+if "__file__" in globals():
+    places.insert(0, Path(__file__).resolve().parent / "Hitters.csv")
+data = pd.read_csv(next(place for place in places if place.exists()))
 missing = data["Salary"].isna()
 print(f"{missing.sum()} of {len(data)} players have no salary: dropped.")
 data = data[~missing]

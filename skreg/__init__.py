@@ -36,6 +36,7 @@ from ._estimators.path_functions import enet_path, lasso_path
 from ._estimators.relaxed import RelaxedLasso, RelaxedLassoCV
 from ._estimators.ridge import Ridge
 from ._estimators.ridge_cv import RidgeCV
+from ._estimators.stability import StabilitySelection
 from ._explain.explanation import PathExplanation
 from ._explain.lasso_path import explain_lasso_path
 from ._explain.ridge import RidgeExplanation
@@ -56,6 +57,7 @@ __all__ = [
     "Ridge",
     "RidgeCV",
     "RidgeExplanation",
+    "StabilitySelection",
     "enet_path",
     "explain_lasso_path",
     "lasso_path",

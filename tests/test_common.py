@@ -19,6 +19,7 @@ from skreg import (
     RelaxedLassoCV,
     Ridge,
     RidgeCV,
+    StabilitySelection,
 )
 
 ESTIMATORS = [
@@ -42,6 +43,8 @@ ESTIMATORS = [
     RidgeCV(),
     Ridge(explain=True),
     RidgeCV(explain=True),
+    StabilitySelection(),
+    StabilitySelection(ElasticNet(), n_resamples=10, complementary_pairs=False),
 ]
 
 # The check fits 15 distinct rows and 30 features, repeated or weighted, and
