@@ -17,6 +17,8 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.parallel import Parallel, delayed
 
+from .._dask.inputs import is_dask
+from .._dask.predict import DaskPredictMixin
 from .._explain.fit import explain_fit
 from .._path.cv_choice import choose_alpha
 from .._path.design import make_design
@@ -59,7 +61,7 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
     )
 
 
-class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
+class _PathCV(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
     """Shared fit of LassoCV and ElasticNetCV (one target, coordinate descent)."""
 
     _parameter_constraints: dict = {
@@ -108,6 +110,10 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             Fitted estimator.
         """
         _raise_for_params(params, self, "fit")
+        if is_dask(X, y, sample_weight):
+            from .._dask.fits import fit_path_cv
+
+            return fit_path_cv(self, X, y, sample_weight, **params)
         # X's finiteness is checked during the one pass that prepares the design.
         X, y = validate_single_target(self, X, y, ensure_all_finite=False)
         sample_weight = check_sample_weight(sample_weight, X, rescale=True)
@@ -116,22 +122,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
 
         # the design of the whole data: its alpha grid, and the refit
         design = make_design(X, y, sample_weight, self.fit_intercept)
-        if isinstance(self.alphas, Integral):
-            alphas = np.array(
-                [
-                    alpha_grid(
-                        design,
-                        penalty_factor,
-                        l1_ratio,
-                        self.eps,
-                        self.alphas,
-                        self.positive,
-                    )
-                    for l1_ratio in l1_ratios
-                ]
-            )
-        else:
-            alphas = check_alphas(self.alphas, len(l1_ratios))
+        alphas = self._alpha_grids(design, penalty_factor, l1_ratios)
 
         splitter_params = {}
         if _routing_enabled():
@@ -165,21 +156,7 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             for train, test in folds
         )
         mse_paths = np.reshape(mse_paths, (len(l1_ratios), len(folds), -1))
-        choice = choose_alpha(alphas, mse_paths, self.alpha_rule)
-        self.l1_ratio_ = float(l1_ratios[choice.grid])
-        self.alpha_ = choice.alpha
-        # one value per l1_ratio when several are cross-validated
-        self.alpha_1se_ = (
-            choice.alpha_1se if len(l1_ratios) > 1 else float(choice.alpha_1se[0])
-        )
-        # float32 X gives float32 errors, as in scikit-learn
-        self.mse_path_ = np.squeeze(np.moveaxis(mse_paths, 2, 1)).astype(
-            X.dtype, copy=False
-        )
-        # one grid per l1_ratio when computed; given alphas are one grid
-        computed = isinstance(self.alphas, Integral) and len(l1_ratios) > 1
-        self.alphas_ = alphas if computed else alphas[0]
-
+        self._set_choice(alphas, mse_paths, l1_ratios, X.dtype)
         fitted = fit_weighted_enet(
             X,
             y,
@@ -196,7 +173,46 @@ class _PathCV(MultiOutputMixin, RegressorMixin, LinearModel):
             selection=self.selection,
             design=design,
         )
-        set_single_target_fit(self, fitted, X.dtype)
+        return self._set_refit(fitted, penalty_factor, X.dtype)
+
+    def _alpha_grids(self, design, penalty_factor, l1_ratios):
+        """One grid of alphas per l1_ratio: computed, or the given ones."""
+        if not isinstance(self.alphas, Integral):
+            return check_alphas(self.alphas, len(l1_ratios))
+        return np.array(
+            [
+                alpha_grid(
+                    design,
+                    penalty_factor,
+                    l1_ratio,
+                    self.eps,
+                    self.alphas,
+                    self.positive,
+                )
+                for l1_ratio in l1_ratios
+            ]
+        )
+
+    def _set_choice(self, alphas, mse_paths, l1_ratios, dtype):
+        """Choose alpha (and l1_ratio) from ``mse_paths`` (grids, folds, alphas)."""
+        choice = choose_alpha(alphas, mse_paths, self.alpha_rule)
+        self.l1_ratio_ = float(l1_ratios[choice.grid])
+        self.alpha_ = choice.alpha
+        # one value per l1_ratio when several are cross-validated
+        self.alpha_1se_ = (
+            choice.alpha_1se if len(l1_ratios) > 1 else float(choice.alpha_1se[0])
+        )
+        # float32 X gives float32 errors, as in scikit-learn
+        self.mse_path_ = np.squeeze(np.moveaxis(mse_paths, 2, 1)).astype(
+            dtype, copy=False
+        )
+        # one grid per l1_ratio when computed; given alphas are one grid
+        computed = isinstance(self.alphas, Integral) and len(l1_ratios) > 1
+        self.alphas_ = alphas if computed else alphas[0]
+
+    def _set_refit(self, fitted, penalty_factor, dtype):
+        """Set the refit's attributes (and its explanation); return self."""
+        set_single_target_fit(self, fitted, dtype)
         if self.explain:
             self.explanation_ = explain_fit(
                 fitted[4],

@@ -11,6 +11,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
+from .._dask.inputs import is_dask
+from .._dask.predict import DaskPredictMixin
 from .._explain.fit import explain_fit
 from .._path.driver import solve_path
 from .._path.gram import prepare, resolve_gram
@@ -70,24 +72,53 @@ def fit_weighted_enet(
         if k > 0:
             design = design.with_target(y[:, k], fit_intercept)
             gram = resolve_gram(design, precompute)
-        coefs, gaps, iters = solve_path(
+        coef[k], intercept[k], dual_gaps[k], n_iter = fit_on_design(
             design,
-            np.array([alpha]),
-            penalty_factor,
+            gram,
+            alpha=alpha,
             l1_ratio=l1_ratio,
-            positive=positive,
+            penalty_factor=penalty_factor,
             coef_init=None if coef_init is None else coef_init[k],
-            tol=tol,
             max_iter=max_iter,
+            tol=tol,
+            positive=positive,
             random_state=rng,
             selection=selection,
-            gram=gram,
         )
-        coef[k] = coefs[:, 0]
-        intercept[k] = design.y_offset - design.X_offset @ coef[k]
-        dual_gaps[k] = gaps[0]
-        n_iters.append(iters[0])
+        n_iters.append(n_iter)
     return coef, intercept, dual_gaps, n_iters, design
+
+
+def fit_on_design(design, gram, *, alpha, l1_ratio, penalty_factor, coef_init=None,
+                  max_iter=1000, tol=1e-4, positive=False, random_state=None,
+                  selection="cyclic"):  # fmt: skip
+    """One target's fit at one alpha on a prepared design.
+
+    ``gram`` is :func:`skreg._path.gram.resolve_gram`'s (or ``design.gram()``
+    for a design on statistics alone).
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,)
+    intercept : float
+    dual_gap : float
+    n_iter : int
+    """
+    coefs, gaps, iters = solve_path(
+        design,
+        np.array([alpha]),
+        penalty_factor,
+        l1_ratio=l1_ratio,
+        positive=positive,
+        coef_init=coef_init,
+        tol=tol,
+        max_iter=max_iter,
+        random_state=random_state,
+        selection=selection,
+        gram=gram,
+    )
+    coef = coefs[:, 0]
+    return coef, design.y_offset - design.X_offset @ coef, gaps[0], iters[0]
 
 
 def set_single_target_fit(estimator, fitted, dtype, *, at_least_one_pass=False):
@@ -102,7 +133,7 @@ def set_single_target_fit(estimator, fitted, dtype, *, at_least_one_pass=False):
     estimator.n_iter_ = max(1, n_iters[0]) if at_least_one_pass else n_iters[0]
 
 
-class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
+class ElasticNet(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
     """Linear regression with combined L1 and L2 priors and per-coefficient penalty.
 
     A drop-in replacement for :class:`sklearn.linear_model.ElasticNet` that also
@@ -295,6 +326,10 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, LinearModel):
                 "advised to use the LinearRegression estimator",
                 stacklevel=2,
             )
+        if is_dask(X, y, sample_weight):
+            from .._dask.fits import fit_elastic_net
+
+            return fit_elastic_net(self, X, y, sample_weight)
         y_shape = getattr(y, "shape", ())
         if self.explain and len(y_shape) == 2 and y_shape[1] > 1:
             raise ValueError(
