@@ -66,7 +66,8 @@ def block_moments(X, y, w):
     y = np.asarray(y, dtype=np.float64).ravel()
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
         raise ValueError("Input X or y contains NaN or infinity.")
-    w = np.ones(X.shape[0]) if w is None else np.asarray(w, dtype=np.float64).ravel()
+    unweighted = w is None
+    w = np.ones(X.shape[0]) if unweighted else np.asarray(w, dtype=np.float64).ravel()
     if not (np.isfinite(w).all() and (w >= 0).all()):
         raise ValueError("sample_weight must be finite and non-negative.")
     weight = float(w.sum())
@@ -76,7 +77,7 @@ def block_moments(X, y, w):
     y_mean = float(w @ y) / weight
     Xc = X - x_mean
     yc = y - y_mean
-    wXc = Xc * w[:, np.newaxis]
+    wXc = Xc if unweighted else Xc * w[:, np.newaxis]  # no copy without weights
     return Moments(
         rows=X.shape[0],
         positive_rows=int(np.count_nonzero(w > 0)),
