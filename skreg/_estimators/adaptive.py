@@ -17,6 +17,8 @@ from sklearn.linear_model import RidgeCV
 from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from .._dask.inputs import is_dask
+from .._dask.predict import DaskPredictMixin
 from .._explain.fit import explain_fit
 from .._validation import (
     check_sample_weight,
@@ -112,8 +114,30 @@ def _raw_weight(sample_weight, X):
     return check_sample_weight(sample_weight, X, rescale=False)
 
 
-class _AdaptiveBase(RegressorMixin, LinearModel):
-    """Prediction and tags shared by AdaptiveLasso and AdaptiveLassoCV."""
+class _AdaptiveBase(DaskPredictMixin, RegressorMixin, LinearModel):
+    """Prediction, tags and fitted attributes shared by AdaptiveLasso and
+    AdaptiveLassoCV."""
+
+    def _set_fit(self, initial_coef, weights, fitted, dtype, alpha):
+        """Set the attributes of the weighted lasso's fit at ``alpha`` (and
+        explain it).
+
+        ``fitted`` is :func:`fit_weighted_enet`'s result; its design (on rows,
+        or on statistics for dask data) is the one the explanation reads.
+        """
+        self.initial_coef_ = initial_coef
+        self.weights_ = weights
+        set_single_target_fit(self, fitted, dtype, at_least_one_pass=True)
+        if self.explain:
+            self.explanation_ = explain_fit(
+                fitted[-1],
+                alpha=alpha,
+                l1_ratio=1.0,
+                penalty_factor=weights,
+                positive=self.positive,
+                feature_names=getattr(self, "feature_names_in_", None),
+                coef=self.coef_,
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -159,6 +183,16 @@ class AdaptiveLasso(_AdaptiveBase):
         ridge whose penalty is chosen by efficient leave-one-out, close to
         ordinary least squares when data are plentiful, and still defined
         when ``n_features > n_samples`` (where OLS is not).
+        On dask data the initial estimator is fitted from the one pass's
+        weighted statistics (X never reaches the client), so it must be one
+        whose fit is a function of them: :class:`skreg.Ridge` or
+        :class:`sklearn.linear_model.Ridge` (one fixed alpha,
+        ``positive=False``; the closed form), :class:`skreg.Lasso` or
+        :class:`skreg.ElasticNet` (the Gram-mode solver), or
+        :class:`sklearn.linear_model.LinearRegression` (``positive=False``;
+        least squares, minimum-norm when singular). ``None`` raises a
+        ``ValueError`` there: its leave-one-out tuning needs each row's
+        leverage, which the statistics do not hold.
     fit_intercept : bool, default=True
         Whether to fit an intercept (X and y are centred implicitly).
     precompute : bool or array-like of shape (n_features, n_features), \
@@ -284,8 +318,13 @@ class AdaptiveLasso(_AdaptiveBase):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix, dask array or DataFrame} of shape \
+                (n_samples, n_features)
+            Training data. A row-chunked dask collection (with dask or NumPy
+            ``y`` and ``sample_weight``) is reduced in one pass on the
+            cluster to its weighted sufficient statistics and fitted in Gram
+            mode on the client (see ``initial_estimator``); the fitted
+            attributes are NumPy and ``predict`` on dask X is lazy.
         y : array-like of shape (n_samples,)
             Target values.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -297,6 +336,10 @@ class AdaptiveLasso(_AdaptiveBase):
         self : object
             Fitted estimator.
         """
+        if is_dask(X, y, sample_weight):
+            from .._dask.adaptive import fit_adaptive_lasso
+
+            return fit_adaptive_lasso(self, X, y, sample_weight)
         X, y = validate_single_target(self, X, y, order="F")
         validated_weight = check_sample_weight(sample_weight, X, rescale=True)
         initial_coef = fit_initial_coef(
@@ -326,20 +369,12 @@ class AdaptiveLasso(_AdaptiveBase):
             tol=self.tol,
             positive=self.positive,
         )
-        self.initial_coef_ = initial_coef
-        self.weights_ = weights
-        set_single_target_fit(self, fitted, X.dtype, at_least_one_pass=True)
+        self._set_fit(initial_coef, weights, fitted, X.dtype, self.alpha)
+        return self
+
+    def _set_fit(self, initial_coef, weights, fitted, dtype, alpha):
+        super()._set_fit(initial_coef, weights, fitted, dtype, alpha)
         if self.explain:
-            self.explanation_ = explain_fit(
-                fitted[-1],
-                alpha=self.alpha,
-                l1_ratio=1.0,
-                penalty_factor=weights,
-                positive=self.positive,
-                feature_names=getattr(self, "feature_names_in_", None),
-                coef=self.coef_,
-            )
             self.entry_alpha_ = self.explanation_.entry_alpha
             self.alphas_ = self.explanation_.alphas_
             self.coef_path_ = self.explanation_.coef_path
-        return self

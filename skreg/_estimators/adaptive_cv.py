@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 
-from .._explain.fit import explain_fit
+from .._dask.inputs import is_dask
 from .._path.cv_choice import choose_alpha
 from .._path.design import make_design
 from .._path.folds import held_out_mse, training_weights
@@ -28,7 +28,7 @@ from .adaptive import (
     adaptive_weights,
     fit_initial_coef,
 )
-from .elastic_net import fit_weighted_enet, set_single_target_fit
+from .elastic_net import fit_weighted_enet
 
 
 def _fold_design(X, y, sample_weight, raw_weight, train, initial_estimator, settings):
@@ -103,6 +103,9 @@ class AdaptiveLassoCV(_AdaptiveBase):
     initial_estimator : regressor or None, default=None
         As in :class:`AdaptiveLasso` (``None``: a ridge tuned by efficient
         leave-one-out); refitted on every training fold and on all the data.
+        On dask data it is refitted from each fold's training statistics, so
+        it must be one that :class:`AdaptiveLasso` accepts there (``None``
+        raises).
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     precompute : "auto", bool or array-like, default="auto"
@@ -116,7 +119,8 @@ class AdaptiveLassoCV(_AdaptiveBase):
         Stop when the duality gap is at most ``tol * ||y||^2 / n_samples``.
     cv : int, cross-validation generator or iterable, default=None
         Splitting strategy, as in :func:`sklearn.model_selection.check_cv`
-        (None: 5-fold).
+        (None: 5-fold). On dask data an int or an unshuffled ``KFold``: the
+        folds' statistics come out of the same pass (contiguous rows).
     n_jobs : int, default=None
         Number of (fold, gamma) paths fitted in parallel (threads; the
         kernels release the GIL).
@@ -258,8 +262,11 @@ class AdaptiveLassoCV(_AdaptiveBase):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix, dask array or DataFrame} of shape \
+                (n_samples, n_features)
+            Training data. A row-chunked dask collection is reduced in one
+            pass to the statistics of every fold; the folds' paths and the
+            refit run on them on the client (fitted attributes NumPy).
         y : array-like of shape (n_samples,)
             Target values.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -271,6 +278,10 @@ class AdaptiveLassoCV(_AdaptiveBase):
         self : object
             Fitted estimator.
         """
+        if is_dask(X, y, sample_weight):
+            from .._dask.adaptive import fit_adaptive_lasso_cv
+
+            return fit_adaptive_lasso_cv(self, X, y, sample_weight)
         X, y = validate_single_target(self, X, y, order="F")
         gammas = self._check_gammas()
         raw_weight = _raw_weight(sample_weight, X)
@@ -282,15 +293,7 @@ class AdaptiveLassoCV(_AdaptiveBase):
 
         # the design of the whole data: its alpha grids, and the refit
         design = make_design(X, y, sample_weight, self.fit_intercept)
-        if isinstance(self.alphas, Integral):
-            alphas = np.array(
-                [
-                    alpha_grid(design, w, 1.0, self.eps, self.alphas, self.positive)
-                    for w in weights
-                ]
-            )
-        else:
-            alphas = check_alphas(self.alphas, len(gammas))
+        alphas = self._alpha_grids(design, weights)
 
         folds = list(check_cv(self.cv).split(X, y))
         rng = check_random_state(self.random_state)
@@ -320,19 +323,14 @@ class AdaptiveLassoCV(_AdaptiveBase):
         )
         del fold_designs
         mse_paths = np.reshape(mse, (len(gammas), len(folds), -1))
-        choice = choose_alpha(alphas, mse_paths, self.alpha_rule)
-        self.gamma_ = float(gammas[choice.grid])
-        self.alpha_ = choice.alpha
-        self.alpha_1se_ = choice.alpha_1se
-        self.alphas_ = alphas
-        self.mse_path_ = np.moveaxis(mse_paths, 2, 1)
+        grid = self._set_choice(alphas, mse_paths, gammas)
 
         fitted = fit_weighted_enet(
             X,
             y,
             alpha=self.alpha_,
             l1_ratio=1.0,
-            penalty_factor=weights[choice.grid],
+            penalty_factor=weights[grid],
             sample_weight=sample_weight,
             fit_intercept=self.fit_intercept,
             precompute=False if isinstance(self.precompute, str) else self.precompute,
@@ -342,17 +340,28 @@ class AdaptiveLassoCV(_AdaptiveBase):
             random_state=rng,
             design=design,
         )
-        self.initial_coef_ = initial_coef
-        self.weights_ = weights[choice.grid]
-        set_single_target_fit(self, fitted, X.dtype, at_least_one_pass=True)
-        if self.explain:
-            self.explanation_ = explain_fit(
-                fitted[-1],
-                alpha=self.alpha_,
-                l1_ratio=1.0,
-                penalty_factor=self.weights_,
-                positive=self.positive,
-                feature_names=getattr(self, "feature_names_in_", None),
-                coef=self.coef_,
-            )
+        self._set_fit(initial_coef, weights[grid], fitted, X.dtype, self.alpha_)
         return self
+
+    def _alpha_grids(self, design, weights):
+        """One grid of alphas per gamma (its ``weights`` row): computed on
+        ``design``, the whole data's, or the given ones."""
+        if not isinstance(self.alphas, Integral):
+            return check_alphas(self.alphas, len(weights))
+        return np.array(
+            [
+                alpha_grid(design, w, 1.0, self.eps, self.alphas, self.positive)
+                for w in weights
+            ]
+        )
+
+    def _set_choice(self, alphas, mse_paths, gammas):
+        """Choose (alpha, gamma) from ``mse_paths`` (gammas, folds, alphas);
+        return the index of the chosen gamma."""
+        choice = choose_alpha(alphas, mse_paths, self.alpha_rule)
+        self.gamma_ = float(gammas[choice.grid])
+        self.alpha_ = choice.alpha
+        self.alpha_1se_ = choice.alpha_1se
+        self.alphas_ = alphas
+        self.mse_path_ = np.moveaxis(mse_paths, 2, 1)
+        return choice.grid

@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
+from .._dask.inputs import is_dask
 from .._path.driver import solve_path
 from .._path.gram import prepare
 from .._path.grid import alpha_grid
@@ -127,7 +128,14 @@ def enet_path(
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Training data; Fortran-ordered dense or CSC data avoids a copy.
+        Training data; Fortran-ordered dense or CSC data avoids a copy. A
+        row-chunked dask array or DataFrame (with a 1-D ``y`` and
+        ``sample_weight``, dask or NumPy) is reduced in one pass on the
+        cluster to ``X'WX``, ``X'Wy`` and ``y'Wy``; the path runs on them
+        in Gram mode and returns NumPy arrays. There ``precompute`` must be
+        a bool or ``"auto"`` (ignored), ``Xy``, ``X_offset`` and
+        ``X_scale`` None, and ``check_input`` is ignored (the pass checks
+        for NaN and inf).
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Target values. A 2-D ``y`` gives scikit-learn's multi-output path:
         the multi-task elastic net, whose penalty is the L2 norm of each
@@ -214,6 +222,15 @@ def enet_path(
     options = {**_SOLVER_PARAMS, **params}
     if options["selection"] not in ("random", "cyclic"):
         raise ValueError("selection should be either random or cyclic.")
+    if is_dask(X, y, options["sample_weight"]):
+        from .._dask.paths import dask_enet_path
+
+        alphas, coefs, dual_gaps, n_iters = dask_enet_path(
+            X, y, l1_ratio=l1_ratio, eps=eps, alphas=_alphas,
+            precompute=precompute, Xy=Xy, coef_init=coef_init,
+            positive=positive, penalty_factor=penalty_factor, options=options,
+        )  # fmt: skip
+        return _returned(alphas, coefs, dual_gaps, n_iters, verbose, return_n_iter)
 
     if check_input:
         X = check_array(
@@ -305,10 +322,15 @@ def enet_path(
         selection=options["selection"],
         gram=gram,
     )
+    coefs = coefs.astype(X.dtype, copy=False)
+    return _returned(alphas, coefs, dual_gaps, n_iters, verbose, return_n_iter)
+
+
+def _returned(alphas, coefs, dual_gaps, n_iters, verbose, return_n_iter):
+    """The path's return value (and its line of verbosity)."""
     if verbose:
         message = f"enet_path: {alphas.size} alphas, {sum(n_iters)} passes\n"
         sys.stderr.write(message)
-    coefs = coefs.astype(X.dtype, copy=False)
     if return_n_iter:
         return alphas, coefs, dual_gaps, n_iters
     return alphas, coefs, dual_gaps
@@ -344,7 +366,8 @@ def lasso_path(
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Training data (taken as centred: no intercept is fitted).
+        Training data (taken as centred: no intercept is fitted); a
+        row-chunked dask array or DataFrame as in :func:`enet_path`.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Target values; 2-D for the multi-task lasso path (see
         :func:`skreg.enet_path`).
