@@ -17,6 +17,8 @@ from sklearn.linear_model._base import LinearModel
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
+from .._dask.inputs import is_dask
+from .._dask.predict import DaskPredictMixin
 from .._explain.ridge import explain_ridge
 from .._path.ridge_solvers import (
     _DOF_MAX_DIM,
@@ -113,7 +115,7 @@ def _fit_ridge(design, Y, alphas, penalty_factor, *, solver, tol, max_iter, posi
     return coef, n_iter, dof
 
 
-class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
+class Ridge(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
     """Linear least squares with a per-coefficient l2 penalty.
 
     Minimizes the objective function
@@ -320,6 +322,10 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask(X, y, sample_weight):
+            from .._dask.ridge import fit_ridge
+
+            return fit_ridge(self, X, y, sample_weight)
         if self.explain:
             _check_explainable(y, self.positive)
         X, y = validate_data(

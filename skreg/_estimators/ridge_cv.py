@@ -39,6 +39,8 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import validate_data
 
+from .._dask.inputs import is_dask
+from .._dask.predict import DaskPredictMixin
 from .._explain.ridge import explain_ridge
 from .._path.ridge_loo import LeaveOneOut
 from .._path.ridge_solvers import centre_data
@@ -50,7 +52,7 @@ from .._validation import (
 from .ridge import Ridge, _check_explainable
 
 
-class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
+class RidgeCV(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
     """Ridge with a per-coefficient penalty and built-in cross-validation of alpha.
 
     For each candidate ``alpha`` the model minimizes
@@ -231,6 +233,10 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearModel):
             Fitted estimator.
         """
         _raise_for_params(params, self, "fit")
+        if is_dask(X, y, sample_weight):
+            from .._dask.ridge import fit_ridge_cv
+
+            return fit_ridge_cv(self, X, y, sample_weight, **params)
         if self.explain:
             _check_explainable(y, positive=False)
         alphas = self._checked_alphas()

@@ -42,9 +42,12 @@ def explain_ridge(design, y, *, alpha, penalty_factor, feature_names=None):
     Parameters
     ----------
     design : Design
-        The fit's design (:func:`skreg._path.ridge_solvers.centre_data`).
-    y : ndarray of shape (n_samples,)
-        The centred target multiplied by ``sqrt(sample_weight)``.
+        The fit's design (:func:`skreg._path.ridge_solvers.centre_data`), or
+        a design on sufficient statistics alone (dask data), whose ``Z'Z``
+        and ``Z'y`` are enough.
+    y : ndarray of shape (n_samples,) or None
+        The centred target multiplied by ``sqrt(sample_weight)``; None for a
+        design without rows.
     alpha : float
         The fitted penalty.
     penalty_factor : ndarray of shape (n_features,)
@@ -57,6 +60,14 @@ def explain_ridge(design, y, *, alpha, penalty_factor, feature_names=None):
     -------
     RidgeExplanation
     """
+    if not design.has_rows:
+        return RidgeExplanation(
+            alpha=float(alpha),
+            penalty_factor=np.array(penalty_factor, dtype=np.float64),
+            feature_names=feature_names,
+            n_samples=int(design.statistics[1]),
+            **_statistics_spectrum(design, penalty_factor),
+        )
     n_samples, n_features = design.shape
     n_penalized = int(np.count_nonzero(penalty_factor > 0))
     if design.is_sparse and min(n_samples, n_penalized) > _DOF_MAX_DIM:
@@ -124,6 +135,47 @@ def _spectrum(design, y, penalty_factor):
         "_projections": projections,
         "_base": base,
         "_rank_unpenalized": Q.shape[1],
+    }
+
+
+def _statistics_spectrum(design, penalty_factor):
+    """:func:`_spectrum` from ``Z'Z`` and ``Z'y`` alone (a design without rows).
+
+    The sparse eigendecomposition route, with the basis ``Q`` of the
+    unpenalized columns entering only through ``Q'X`` and ``Q'y``: ``Q = Z_U
+    V_z / s_z`` from the eigendecomposition of ``Z_U'Z_U``.
+    """
+    G, Zy = design.XtX, design.Zy
+    n_features = G.shape[0]
+    # _split_penalized's columns and scale, without its rows
+    penalized = penalty_factor > 0
+    unpenalized = np.flatnonzero(~penalized)
+    scale = np.zeros(n_features)
+    scale[penalized] = 1.0 / np.sqrt(penalty_factor[penalized])
+    # the rank rule of Design.unpenalized_fit, for the same reason (eigenvalues)
+    z_w, z_V = np.linalg.eigh(G[np.ix_(unpenalized, unpenalized)])
+    z_keep = z_w > z_w.max(initial=0.0) * unpenalized.size * 1e-15
+    z_sv, z_Vt = np.sqrt(z_w[z_keep]), z_V[:, z_keep].T
+    W = (z_Vt @ G[unpenalized]) / z_sv[:, np.newaxis] * scale  # Q' X_P D^-1/2
+    Qy = (z_Vt @ Zy[unpenalized]) / z_sv
+    n_rows = int(design.statistics[1])
+    eps = np.finfo(np.float64).eps * max(n_rows, n_features)
+    w, V = np.linalg.eigh(scale[:, np.newaxis] * G * scale - W.T @ W)
+    keep = w > w.max(initial=0.0) * eps
+    d, V = np.sqrt(w[keep])[::-1], V[:, keep][:, ::-1]
+    projections = V.T @ (scale * Zy - W.T @ Qy) / d
+    loadings = scale[:, np.newaxis] * V
+    loadings[~design.nonconstant] = 0.0
+    base = np.zeros(n_features)
+    if unpenalized.size:
+        loadings[unpenalized] = -z_Vt.T @ ((W @ V) / z_sv[:, np.newaxis])
+        base[unpenalized] = z_Vt.T @ (Qy / z_sv)
+    return {
+        "singular_values": d,
+        "_loadings": loadings,
+        "_projections": projections,
+        "_base": base,
+        "_rank_unpenalized": z_sv.size,
     }
 
 
