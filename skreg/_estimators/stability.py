@@ -27,9 +27,12 @@ _EPS = 1e-3
 # The expected number of false selections the automatic region allows (as R's
 # stabs with PFER = 1).
 _PFER = 1.0
-# A subsample's homotopy stops once it has this many times the features the
-# region can hold on average (plus a margin): further down is never used.
-_WALK_MARGIN = 4
+# A subsample's homotopy first walks this many knots beyond the q features the
+# region can hold on average (q + 10: most reach the region's end within q
+# knots); the walks that stop above where the region may end walk again, four
+# times longer each time. Further down the path is never used.
+_FIRST_WALK_EXTRA = 10
+_LONGER_WALK = 4
 
 
 def _selector_settings(estimator, n_features):
@@ -92,6 +95,22 @@ def _subsample_support(X, y, rows, alphas, settings, max_knots):
         max_iter=settings["max_iter"],
         max_knots=max_knots,
     )
+
+
+def _union_sizes(supports):
+    """Per subsample, the number of features selected somewhere in
+    ``[alphas[k], alphas[0]]`` for each k (the union down the grid).
+
+    Counted from each feature's first selection, without forming the
+    cumulative union of the (subsamples, features, alphas) array.
+    """
+    n_subsamples, _, n_alphas = supports.shape
+    first = np.where(supports.any(axis=2), supports.argmax(axis=2), n_alphas)
+    offsets = np.arange(n_subsamples)[:, np.newaxis] * (n_alphas + 1)
+    counts = np.bincount(
+        (first + offsets).ravel(), minlength=n_subsamples * (n_alphas + 1)
+    ).reshape(n_subsamples, n_alphas + 1)[:, :n_alphas]
+    return counts.cumsum(axis=1)
 
 
 def _subsamples(n_samples, n_resamples, sample_fraction, complementary_pairs, rng):
@@ -283,31 +302,45 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
             alphas = grid_below(top, _EPS, _N_ALPHAS)
         else:
             alphas = check_alphas(self.alphas, 1)[0]
-        # The region's q may not exceed sqrt(PFER (2 threshold - 1) p); a
-        # subsample walks its exact path until it holds a few times that.
+        # The region's q may not exceed sqrt(PFER (2 threshold - 1) p).
         q_limit = math.sqrt(_PFER * (2 * self.threshold - 1) * self.n_candidates_)
-        max_knots = int(_WALK_MARGIN * q_limit) + 20 if automatic else None
         rng = check_random_state(self.random_state)
         samples = _subsamples(
             n_samples, self.n_resamples, self.sample_fraction,
             self.complementary_pairs, rng,
         )  # fmt: skip
-        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_subsample_support)(X, y, rows, alphas, settings, max_knots)
-            for rows in samples
-        )
+        parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
+
+        def walk(indices, max_knots):
+            return parallel(
+                delayed(_subsample_support)(
+                    X, y, samples[b], alphas, settings, max_knots
+                )
+                for b in indices
+            )
+
+        max_knots = int(q_limit) + _FIRST_WALK_EXTRA if automatic else None
+        results = walk(range(len(samples)), max_knots)
         supports = np.stack([support for support, _ in results])
-        lowest = max(low for _, low in results)
-        # selected somewhere in [alpha_k, alpha_max]: the union down the grid
-        ever = np.logical_or.accumulate(supports[:, candidates, :], axis=2)
-        q_path = ever.sum(axis=1).mean(axis=0)
-        if automatic:
-            usable = (alphas >= lowest) & (q_path <= q_limit)
-            # the region ends where q first exceeds the limit (q only grows)
-            end = int(np.argmin(usable)) if not usable.all() else alphas.size
-            end = max(end, 1)
-        else:
-            end = alphas.size
+        lows = np.array([low for _, low in results])
+        while True:
+            q_path = _union_sizes(supports[:, candidates, :]).mean(axis=0)
+            if not automatic:
+                end = alphas.size
+                break
+            known = alphas >= lows.max()  # every walk reached these alphas
+            exceeded = np.flatnonzero(known & (q_path > q_limit))
+            if exceeded.size:  # the region ends where q first exceeds the limit
+                end = max(int(exceeded[0]), 1)
+                break
+            if known.all():
+                end = alphas.size
+                break
+            # the region may reach below where some walks stopped
+            short = np.flatnonzero(lows > alphas[np.argmin(known)])
+            max_knots *= _LONGER_WALK
+            for b, (support, low) in zip(short, walk(short, max_knots)):
+                supports[b], lows[b] = support, low
         self.alphas_ = alphas[:end]
         self.selection_probabilities_ = supports[:, :, :end].mean(axis=0)
         self.stability_scores_ = self.selection_probabilities_.max(axis=1)

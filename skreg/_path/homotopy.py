@@ -134,7 +134,9 @@ class _ActiveSet:
         self.signs = np.zeros(capacity)
         self.coefs = np.zeros(capacity)
         # G[:, A]: the Gram columns of the active features
-        self.gram = np.zeros((n_features, capacity))
+        # Fortran order: the active columns [:, :k] are one contiguous block,
+        # which BLAS multiplies in place (a C-ordered slice is copied first)
+        self.gram = np.zeros((n_features, capacity), order="F")
         self.factor = np.zeros((capacity, capacity))
 
     @property
