@@ -52,7 +52,7 @@ def _along(value, rows, name, n_samples):
     if is_dask(value):
         value = _as_array(value, name)
     else:
-        value = da.from_array(np.asarray(value, dtype=np.float64), chunks=(rows,))
+        value = np.asarray(value, dtype=np.float64)
     if value.ndim == 2 and value.shape[1] == 1:
         value = value[:, 0]
     if value.ndim != 1:
@@ -63,6 +63,8 @@ def _along(value, rows, name, n_samples):
         raise ValueError(
             f"{name} has {value.shape[0]} rows, X has {n_samples}: they must match."
         )
+    if isinstance(value, np.ndarray):
+        return da.from_array(value, chunks=(rows,))
     return value.rechunk({0: rows})
 
 

@@ -119,3 +119,12 @@ def test_unsupported_splitters_and_bad_data_are_named(client, diabetes):
     with pytest.raises(ValueError, match="non-numeric"):
         frame = pd.DataFrame({"a": ["x", "y"] * 5, "b": np.arange(10.0)})
         Lasso().fit(dd.from_pandas(frame, npartitions=2), np.arange(10.0))
+
+
+def test_a_numpy_target_with_several_columns_is_named(client, diabetes):
+    X, y, _ = diabetes
+    Xd, _, _ = chunked(X, y)
+    with pytest.raises(ValueError, match="y must be 1-D on dask data"):
+        Lasso().fit(Xd, np.column_stack([y, y]))
+    with pytest.raises(ValueError, match="y has 10 rows, X has 442"):
+        Lasso().fit(Xd, np.arange(10.0))
