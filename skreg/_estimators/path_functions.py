@@ -127,7 +127,8 @@ def enet_path(
 
     Parameters
     ----------
-    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    X : {array-like, sparse matrix, dask array or DataFrame} of shape \
+            (n_samples, n_features)
         Training data; Fortran-ordered dense or CSC data avoids a copy. A
         row-chunked dask array or DataFrame (with a 1-D ``y`` and
         ``sample_weight``, dask or NumPy) is reduced in one pass on the
@@ -365,7 +366,8 @@ def lasso_path(
 
     Parameters
     ----------
-    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    X : {array-like, sparse matrix, dask array or DataFrame} of shape \
+            (n_samples, n_features)
         Training data (taken as centred: no intercept is fitted); a
         row-chunked dask array or DataFrame as in :func:`enet_path`.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
