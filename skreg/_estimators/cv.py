@@ -94,9 +94,10 @@ class _PathCV(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
         ----------
         X : {array-like, sparse matrix, dask array or DataFrame} of shape \
                 (n_samples, n_features)
-            Training data. A row-chunked dask array or DataFrame is reduced in one pass on the cluster
-            (see "Scaling out with Dask" in the user guide). The folds then come out of
-            the same pass: ``cv`` must be an int or an unshuffled ``KFold``.
+            Training data. A row-chunked dask array or DataFrame is reduced in one pass
+            on the cluster (see "Scaling out with Dask" in the user guide). The folds
+            then come out of the same pass: ``cv`` must be an int or an unshuffled
+            ``KFold``.
         y : array-like of shape (n_samples,)
             Target values.
         sample_weight : float or array-like of shape (n_samples,), default=None

@@ -306,9 +306,9 @@ class ElasticNet(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel
         ----------
         X : {ndarray, sparse matrix, dask array or DataFrame} of shape \
                 (n_samples, n_features)
-            Training data. Fortran-ordered dense or CSC sparse data is used
-            without a copy. A row-chunked dask array or DataFrame is reduced in one pass on the cluster
-            (see "Scaling out with Dask" in the user guide).
+            Training data. Fortran-ordered dense or CSC sparse data is used without a
+            copy. A row-chunked dask array or DataFrame is reduced in one pass on the
+            cluster (see "Scaling out with Dask" in the user guide).
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Target. Cast to X's dtype.
         sample_weight : float or array-like of shape (n_samples,), default=None

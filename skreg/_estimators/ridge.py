@@ -309,9 +309,9 @@ class Ridge(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
         ----------
         X : {array-like, sparse matrix, dask array or DataFrame} of shape \
                 (n_samples, n_features)
-            Training data. A row-chunked dask array or DataFrame is reduced in one pass on the cluster
-            (see "Scaling out with Dask" in the user guide). There the system is
-            solved exactly on the statistics whatever ``solver`` names.
+            Training data. A row-chunked dask array or DataFrame is reduced in one pass
+            on the cluster (see "Scaling out with Dask" in the user guide). There the
+            system is solved exactly on the statistics whatever ``solver`` names.
 
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Target values.

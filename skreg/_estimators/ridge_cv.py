@@ -216,9 +216,9 @@ class RidgeCV(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
         ----------
         X : {array-like, sparse matrix, dask array or DataFrame} of shape \
                 (n_samples, n_features)
-            Training data. A row-chunked dask array or DataFrame is reduced in one pass on the cluster
-            (see "Scaling out with Dask" in the user guide). ``cv`` must then be None
-            (leave-one-out, from a second pass of leverages on the workers,
+            Training data. A row-chunked dask array or DataFrame is reduced in one pass
+            on the cluster (see "Scaling out with Dask" in the user guide). ``cv`` must
+            then be None (leave-one-out, from a second pass of leverages on the workers,
             with ``scoring=None``), an int or an unshuffled ``KFold``.
 
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
