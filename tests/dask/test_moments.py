@@ -13,7 +13,9 @@ def data(seed=0, n=300, p=4, offset=0.0):
     return X, X @ rng.randn(p) + rng.randn(n) + offset, rng.uniform(0, 2, n)
 
 
-@pytest.mark.parametrize("offset", [0.0, 1e6])
+@pytest.mark.parametrize(
+    "offset", [0.0, 30.0, 1e6]
+)  # raw products, both sides of the limit
 def test_merged_blocks_are_the_moments_of_the_whole(offset):
     X, y, w = data(offset=offset)
     whole = block_moments(X, y, w)
