@@ -50,9 +50,9 @@ from threadpoolctl import threadpool_limits
 from skreg import Lasso, StabilitySelection
 from skreg._estimators.stability import (
     _EPS,
+    _FIRST_WALK_EXTRA,
     _N_ALPHAS,
     _PFER,
-    _WALK_MARGIN,
     _factors,
     _selector_settings,
     _subsample_support,
@@ -119,7 +119,11 @@ class Setting:
         self.q_limit = math.sqrt(
             _PFER * (2 * THRESHOLD - 1) * int(self.candidates.sum())
         )
-        self.max_knots = int(_WALK_MARGIN * self.q_limit) + 20
+        # skreg walks q + 10 knots first (longer for the few that stop above
+        # the region's end); the check here walks every path to the grid's
+        # end, which gives the same supports inside the region
+        self.first_walk = int(self.q_limit) + _FIRST_WALK_EXTRA
+        self.max_knots = None
         self.n_resamples = n_resamples
 
     def samples(self, n_samples):
@@ -219,7 +223,7 @@ def accuracy(reference, supports, end):
 def run_case(title, X, y, factors, args, log):
     n_resamples = args.n_resamples
     setting = Setting(X, y, factors, n_resamples)
-    log(f"{title}: q_limit={setting.q_limit:.1f}, max_knots={setting.max_knots}")
+    log(f"{title}: q_limit={setting.q_limit:.1f}, first walk={setting.first_walk}")
     reference = setting.skreg_supports(X, y)
     end = setting.region_end(reference)
     region = setting.grid[:end]
@@ -309,8 +313,9 @@ def print_case(case, n_resamples, repeats):
         f"Region: {end} of {setting.grid.size} alphas (down to "
         f"{setting.grid[end - 1] / setting.grid[0]:.3g} alpha_max), q = "
         f"{selector.average_selected_:.2f} (limit {setting.q_limit:.2f}), "
-        f"{int(selector.support_.sum())} features kept; skreg's homotopy stops "
-        f"at {setting.max_knots} knots per subsample. {n_resamples} subsamples."
+        f"{int(selector.support_.sum())} features kept; skreg's homotopy walks "
+        f"{setting.first_walk} knots per subsample first, more only where the "
+        f"region may go further. {n_resamples} subsamples."
     )
     print()
     print(
