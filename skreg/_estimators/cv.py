@@ -61,6 +61,27 @@ def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, settings):
     )
 
 
+def fold_path_settings(estimator, penalty_factor, rng):
+    """What every fold's path of a cross-validated lasso-type estimator needs.
+
+    One seed serves every fold's path (the cyclic order needs none).
+    """
+    return {
+        "fit_intercept": estimator.fit_intercept,
+        "penalty_factor": penalty_factor,
+        "positive": estimator.positive,
+        "tol": estimator.tol,
+        "max_iter": estimator.max_iter,
+        "seed": (
+            rng.randint(np.iinfo(np.int32).max)
+            if estimator.selection == "random"
+            else None
+        ),
+        "selection": estimator.selection,
+        "precompute": estimator.precompute,
+    }
+
+
 class _PathCV(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
     """Shared fit of LassoCV and ElasticNetCV (one target, coordinate descent)."""
 
@@ -134,21 +155,7 @@ class _PathCV(DaskPredictMixin, MultiOutputMixin, RegressorMixin, LinearModel):
             splitter_params = routed.splitter.split
         folds = list(check_cv(self.cv).split(X, y, **splitter_params))
         rng = check_random_state(self.random_state)
-        settings = {
-            "fit_intercept": self.fit_intercept,
-            "penalty_factor": penalty_factor,
-            "positive": self.positive,
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-            # one seed for every fold's path; the cyclic order needs none
-            "seed": (
-                rng.randint(np.iinfo(np.int32).max)
-                if self.selection == "random"
-                else None
-            ),
-            "selection": self.selection,
-            "precompute": self.precompute,
-        }
+        settings = fold_path_settings(self, penalty_factor, rng)
         # Numba kernels release the GIL, so threads run folds in parallel.
         mse_paths = Parallel(
             n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads"

@@ -23,6 +23,7 @@ from .._validation import (
     check_sample_weight,
     validate_single_target,
 )
+from .cv import fold_path_settings
 from .elastic_net import fit_weighted_enet
 
 
@@ -468,20 +469,7 @@ class RelaxedLassoCV(RegressorMixin, LinearModel):
             alphas = check_alphas(self.alphas, 1)[0]
         folds = list(check_cv(self.cv).split(X, y))
         rng = check_random_state(self.random_state)
-        settings = {
-            "fit_intercept": self.fit_intercept,
-            "penalty_factor": penalty_factor,
-            "positive": self.positive,
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-            "seed": (
-                rng.randint(np.iinfo(np.int32).max)
-                if self.selection == "random"
-                else None
-            ),
-            "selection": self.selection,
-            "precompute": self.precompute,
-        }
+        settings = fold_path_settings(self, penalty_factor, rng)
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fold_relaxed_mse)(
                 X, y, sample_weight, train, test, alphas, relaxes, settings
