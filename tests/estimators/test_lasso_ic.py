@@ -25,10 +25,11 @@ def tall(seed=0, n=200, p=30):
 
 @pytest.mark.parametrize("criterion", ["aic", "bic"])
 @pytest.mark.parametrize("data", ["diabetes", "tall"])
-def test_equals_lasso_lars_ic(criterion, data, diabetes):
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_equals_lasso_lars_ic(criterion, data, fit_intercept, diabetes):
     X, y = diabetes if data == "diabetes" else tall()
-    ours = LassoIC(criterion=criterion).fit(X, y)
-    theirs = LassoLarsIC(criterion=criterion).fit(X, y)
+    ours = LassoIC(criterion=criterion, fit_intercept=fit_intercept).fit(X, y)
+    theirs = LassoLarsIC(criterion=criterion, fit_intercept=fit_intercept).fit(X, y)
     assert_allclose(ours.alphas_, theirs.alphas_, rtol=1e-8, atol=1e-12)
     assert_allclose(ours.criterion_, theirs.criterion_, rtol=1e-10)
     assert_allclose(ours.noise_variance_, theirs.noise_variance_, rtol=1e-10)
