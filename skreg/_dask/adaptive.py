@@ -109,8 +109,10 @@ def initial_coef_from_moments(estimator, moments, fit_intercept):
     ------
     ValueError
         For ``None`` (the default ridge is tuned by leave-one-out, whose
-        per-row leverages the moments do not hold) and for any other
-        estimator; the message lists those that can be fitted.
+        per-row leverages the moments do not hold: ``AdaptiveLasso`` fits it
+        by RidgeCV's own passes instead, ``AdaptiveLassoCV`` refuses it per
+        fold) and for any other estimator; the message lists those that can
+        be fitted.
     """
     from sklearn.linear_model import LinearRegression
     from sklearn.linear_model import Ridge as SklearnRidge
@@ -121,9 +123,10 @@ def initial_coef_from_moments(estimator, moments, fit_intercept):
     n_features = moments.x_mean.size
     if estimator is None:
         raise ValueError(
-            "On dask data initial_estimator=None (a ridge tuned by "
-            "leave-one-out, which needs each row's leverage: a second pass) "
-            "is not supported; pass an initial_estimator that can be fitted "
+            "On dask data AdaptiveLassoCV's initial_estimator=None (a ridge "
+            "tuned by leave-one-out on every fold's training rows, which needs "
+            "each row's leverage: a pass per fold) is not supported; pass an "
+            "initial_estimator that can be fitted "
             f"from the one pass's statistics: {_FROM_MOMENTS}. For instance "
             "skreg.Ridge(alpha=1.0)."
         )
@@ -152,6 +155,19 @@ def initial_coef_from_moments(estimator, moments, fit_intercept):
     return coef
 
 
+def _default_initial_coef(estimator, data):
+    """The default initial estimator on dask: the ridge that the NumPy fit
+    uses (25 alphas, tuned by efficient leave-one-out), fitted by skreg's
+    RidgeCV on dask: two more passes over the data (the statistics, then
+    each row's leverage on the workers)."""
+    from .._estimators.adaptive import DEFAULT_RIDGE_ALPHAS
+    from .._estimators.ridge_cv import RidgeCV
+
+    ridge = RidgeCV(alphas=DEFAULT_RIDGE_ALPHAS, fit_intercept=estimator.fit_intercept)
+    ridge.fit(data.X, data.y, sample_weight=data.sample_weight)
+    return np.asarray(ridge.coef_, dtype=np.float64)
+
+
 def _check_precompute(estimator):
     if not isinstance(estimator.precompute, (bool, str, np.bool_)):
         raise ValueError(
@@ -167,9 +183,12 @@ def fit_adaptive_lasso(estimator, X, y, sample_weight):
     _check_precompute(estimator)
     data = dask_inputs(estimator, X, y, sample_weight)
     (moments,) = fold_moments(data.X, data.y, data.sample_weight, [0, data.n_samples])
-    initial_coef = initial_coef_from_moments(
-        estimator.initial_estimator, moments, estimator.fit_intercept
-    )
+    if estimator.initial_estimator is None:
+        initial_coef = _default_initial_coef(estimator, data)
+    else:
+        initial_coef = initial_coef_from_moments(
+            estimator.initial_estimator, moments, estimator.fit_intercept
+        )
     weights = adaptive_weights(initial_coef, estimator.gamma)
     design = design_of(moments, estimator.fit_intercept)
     coef_init = None

@@ -190,9 +190,9 @@ class AdaptiveLasso(_AdaptiveBase):
         ``positive=False``; the closed form), :class:`skreg.Lasso` or
         :class:`skreg.ElasticNet` (the Gram-mode solver), or
         :class:`sklearn.linear_model.LinearRegression` (``positive=False``;
-        least squares, minimum-norm when singular). ``None`` raises a
-        ``ValueError`` there: its leave-one-out tuning needs each row's
-        leverage, which the statistics do not hold.
+        least squares, minimum-norm when singular). ``None`` is fitted there
+        by :class:`skreg.RidgeCV`'s own two passes (statistics, then each
+        row's leverage on the workers), which give the same ridge.
     fit_intercept : bool, default=True
         Whether to fit an intercept (X and y are centred implicitly).
     precompute : bool or array-like of shape (n_features, n_features), \

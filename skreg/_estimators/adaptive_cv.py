@@ -104,8 +104,9 @@ class AdaptiveLassoCV(_AdaptiveBase):
         As in :class:`AdaptiveLasso` (``None``: a ridge tuned by efficient
         leave-one-out); refitted on every training fold and on all the data.
         On dask data it is refitted from each fold's training statistics, so
-        it must be one that :class:`AdaptiveLasso` accepts there (``None``
-        raises).
+        it must be one that the statistics determine (see
+        :class:`AdaptiveLasso`): ``None`` raises, as its leave-one-out tuning
+        would need a pass over each fold's rows.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     precompute : "auto", bool or array-like, default="auto"

@@ -133,7 +133,7 @@ def test_initial_estimators_that_need_the_rows_are_refused(client, diabetes):
     X, y, _ = diabetes
     Xd, yd, _ = chunked(X, y)
     with pytest.raises(ValueError, match="initial_estimator=None.*skreg.Ridge"):
-        AdaptiveLasso().fit(Xd, yd)
+        AdaptiveLassoCV().fit(Xd, yd)  # a leave-one-out ridge per fold
     with pytest.raises(ValueError, match="must be skreg.Ridge.*got RidgeCV"):
         AdaptiveLassoCV(initial_estimator=RidgeCV()).fit(Xd, yd)
     with pytest.raises(ValueError, match="positive=False"):
@@ -148,3 +148,16 @@ def test_initial_estimators_that_need_the_rows_are_refused(client, diabetes):
         AdaptiveLasso(initial_estimator=Ridge(), precompute=np.eye(X.shape[1])).fit(
             Xd, yd
         )
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_default_initial_ridge_on_dask_equals_numpy(client, diabetes, weighted):
+    # the leave-one-out ridge of the NumPy fit, by RidgeCV's two passes on dask
+    X, y, weights = diabetes
+    weights = weights if weighted else None
+    expected = AdaptiveLasso(alpha=0.5, **TIGHT).fit(X, y, sample_weight=weights)
+    found = AdaptiveLasso(alpha=0.5, **TIGHT).fit(*chunked(X, y, weights))
+    assert_allclose(found.initial_coef_, expected.initial_coef_, rtol=1e-10)
+    assert_allclose(
+        found.coef_, expected.coef_, rtol=1e-8, atol=1e-8 * np.abs(expected.coef_).max()
+    )
