@@ -311,16 +311,18 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
         )  # fmt: skip
         parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
 
-        def walk(indices, max_knots):
+        def walk(indices):
             return parallel(
                 delayed(_subsample_support)(
-                    X, y, samples[b], alphas, settings, max_knots
+                    X, y, samples[b], alphas, settings, max_knots[b]
                 )
                 for b in indices
             )
 
-        max_knots = int(q_limit) + _FIRST_WALK_EXTRA if automatic else None
-        results = walk(range(len(samples)), max_knots)
+        # each walk's own knot limit, longer only for the walks that need it
+        first = int(q_limit) + _FIRST_WALK_EXTRA if automatic else None
+        max_knots = [first] * len(samples)
+        results = walk(range(len(samples)))
         supports = np.stack([support for support, _ in results])
         lows = np.array([low for _, low in results])
         while True:
@@ -338,8 +340,9 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
                 break
             # the region may reach below where some walks stopped
             short = np.flatnonzero(lows > alphas[np.argmin(known)])
-            max_knots *= _LONGER_WALK
-            for b, (support, low) in zip(short, walk(short, max_knots)):
+            for b in short:
+                max_knots[b] *= _LONGER_WALK
+            for b, (support, low) in zip(short, walk(short)):
                 supports[b], lows[b] = support, low
         self.alphas_ = alphas[:end]
         self.selection_probabilities_ = supports[:, :, :end].mean(axis=0)
