@@ -77,3 +77,59 @@ def relative_suboptimality(X, y, coefs, alphas, optimal_objectives):
     """(P(w) - P*) / P(0) at every alpha of the path."""
     primal = primal_objectives(X, y, coefs, alphas)
     return (primal - np.asarray(optimal_objectives)) / null_objective(y)
+
+
+# --- Penalty factors (issue 22) -------------------------------------------
+#
+# P(w) = ||y - X w||^2 / (2 n) + alpha * sum_j pf_j |w_j|, pf_j = 0 meaning
+# unpenalized. The dual constraint becomes X_U' theta = 0 on the unpenalized
+# columns U and |x_j' theta| <= n alpha pf_j elsewhere; the common dual point
+# is the residual projected off span(X_U), then rescaled to be feasible.
+
+
+def weighted_primal_objectives(X, y, coefs, alphas, penalty_factor):
+    """P(w) with penalty factors at every alpha of the path, shape (n_alphas,)."""
+    coefs, alphas = _as_path(coefs, alphas)
+    pf = np.asarray(penalty_factor, dtype=np.float64)
+    residuals = y[:, None] - X @ coefs
+    return (residuals**2).sum(axis=0) / (2 * X.shape[0]) + alphas * (
+        pf[:, None] * np.abs(coefs)
+    ).sum(axis=0)
+
+
+def weighted_duality_gaps(X, y, coefs, alphas, penalty_factor):
+    """P(w) - D(theta), theta = the projected residual rescaled to feasibility."""
+    coefs, alphas = _as_path(coefs, alphas)
+    pf = np.asarray(penalty_factor, dtype=np.float64)
+    n_samples = X.shape[0]
+    residuals = y[:, None] - X @ coefs
+    free = pf == 0
+    theta = residuals
+    if free.any():
+        X_free = np.asarray(X[:, free])
+        theta = theta - X_free @ np.linalg.lstsq(X_free, theta, rcond=None)[0]
+    penalized = ~free
+    correlations = np.abs(X.T @ theta)[penalized] / pf[penalized, None]
+    worst = correlations.max(axis=0)
+    limit = n_samples * alphas
+    scale = np.ones_like(alphas)
+    over = worst > limit
+    scale[over] = limit[over] / worst[over]
+    theta = theta * scale
+    dual = (float(y @ y) - ((y[:, None] - theta) ** 2).sum(axis=0)) / (2 * n_samples)
+    return weighted_primal_objectives(X, y, coefs, alphas, pf) - dual
+
+
+def weighted_relative_gaps(X, y, coefs, alphas, penalty_factor):
+    """Duality gap with penalty factors / P(0) at every alpha of the path."""
+    return weighted_duality_gaps(X, y, coefs, alphas, penalty_factor) / (
+        null_objective(y)
+    )
+
+
+def weighted_relative_suboptimality(
+    X, y, coefs, alphas, penalty_factor, optimal_objectives
+):
+    """(P(w) - P*) / P(0) with penalty factors at every alpha of the path."""
+    primal = weighted_primal_objectives(X, y, coefs, alphas, penalty_factor)
+    return (primal - np.asarray(optimal_objectives)) / null_objective(y)
