@@ -9,9 +9,8 @@ design exactly as on rows. The returned arrays are NumPy.
 from types import SimpleNamespace
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from .._validation import check_coef_init, check_penalty_factor
+from .._validation import check_penalty_factor
 from .inputs import dask_inputs
 from .moments import design_of
 from .reduction import fold_moments
@@ -66,8 +65,7 @@ def dask_enet_path(
     dual_gaps : ndarray of shape (n_alphas,)
     n_iters : list of int
     """
-    from .._path.driver import solve_path
-    from .._path.grid import alpha_grid
+    from .._estimators.path_functions import path_on_design
 
     _check_options(precompute, Xy, options)
     shape = getattr(y, "shape", np.shape(y))
@@ -82,26 +80,9 @@ def dask_enet_path(
     penalty_factor = check_penalty_factor(penalty_factor, n_features)
     (moments,) = fold_moments(data.X, data.y, data.sample_weight, [0, data.n_samples])
     design = design_of(moments, fit_intercept=False)
-    if isinstance(alphas, (int, np.integer)):
-        alphas = alpha_grid(design, penalty_factor, l1_ratio, eps, alphas, positive)
-    else:
-        alphas = np.asarray(alphas, dtype=np.float64).ravel()
-        if alphas.size > 1:
-            alphas = np.sort(alphas)[::-1]
-    if coef_init is not None:
-        coef_init = check_coef_init(coef_init, (n_features,))
-    coefs, dual_gaps, n_iters = solve_path(
-        design,
-        alphas,
-        penalty_factor,
-        l1_ratio=l1_ratio,
-        positive=positive,
-        coef_init=coef_init,
-        tol=options["tol"],
-        max_iter=options["max_iter"],
-        random_state=check_random_state(options["random_state"]),
-        selection=options["selection"],
-        gram=design.gram(),
-    )
+    alphas, coefs, dual_gaps, n_iters = path_on_design(
+        design, design.gram(), alphas, penalty_factor, l1_ratio=l1_ratio,
+        eps=eps, positive=positive, coef_init=coef_init, options=options,
+    )  # fmt: skip
     dtype = np.float32 if data.X.dtype == np.float32 else np.float64
     return alphas, coefs.astype(dtype, copy=False), dual_gaps, n_iters

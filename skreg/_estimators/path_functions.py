@@ -301,15 +301,32 @@ def enet_path(
         Xy=Xy,
     )
 
-    if isinstance(_alphas, Integral):
-        alphas = alpha_grid(design, penalty_factor, l1_ratio, eps, _alphas, positive)
+    alphas, coefs, dual_gaps, n_iters = path_on_design(
+        design, gram, _alphas, penalty_factor, l1_ratio=l1_ratio, eps=eps,
+        positive=positive, coef_init=coef_init, options=options,
+    )  # fmt: skip
+    coefs = coefs.astype(X.dtype, copy=False)
+    return _returned(alphas, coefs, dual_gaps, n_iters, verbose, return_n_iter)
+
+
+def path_on_design(design, gram, alphas, penalty_factor, *, l1_ratio, eps, positive,
+                   coef_init, options):  # fmt: skip
+    """The grid (an int: its length, from the design's alpha_max; else the
+    given alphas, decreasing) and the warm-started path on ``design``: the
+    body ``enet_path`` shares with its dask version.
+
+    Returns
+    -------
+    alphas, coefs, dual_gaps, n_iters
+    """
+    if isinstance(alphas, Integral):
+        alphas = alpha_grid(design, penalty_factor, l1_ratio, eps, alphas, positive)
     else:
-        alphas = np.asarray(_alphas, dtype=np.float64).ravel()
+        alphas = np.asarray(alphas, dtype=np.float64).ravel()
         if alphas.size > 1:
             alphas = np.sort(alphas)[::-1]
-
     if coef_init is not None:
-        coef_init = check_coef_init(coef_init, (n_features,))
+        coef_init = check_coef_init(coef_init, (design.n_features,))
     coefs, dual_gaps, n_iters = solve_path(
         design,
         alphas,
@@ -323,8 +340,7 @@ def enet_path(
         selection=options["selection"],
         gram=gram,
     )
-    coefs = coefs.astype(X.dtype, copy=False)
-    return _returned(alphas, coefs, dual_gaps, n_iters, verbose, return_n_iter)
+    return alphas, coefs, dual_gaps, n_iters
 
 
 def _returned(alphas, coefs, dual_gaps, n_iters, verbose, return_n_iter):
