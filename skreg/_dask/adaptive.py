@@ -190,7 +190,9 @@ def fit_adaptive_lasso(estimator, X, y, sample_weight):
             estimator.initial_estimator, moments, estimator.fit_intercept
         )
     weights = adaptive_weights(initial_coef, estimator.gamma)
-    design = design_of(moments, estimator.fit_intercept)
+    design = design_of(
+        moments, estimator.fit_intercept, weighted=data.sample_weight is not None
+    )
     coef_init = None
     if estimator.warm_start and getattr(estimator, "coef_", np.empty(0)).shape == (
         initial_coef.size,
@@ -201,8 +203,6 @@ def fit_adaptive_lasso(estimator, X, y, sample_weight):
     )
     fitted = (coef[np.newaxis], np.atleast_1d(intercept), [gap], [n_iter], design)
     estimator._set_fit(initial_coef, weights, fitted, np.float64, estimator.alpha)
-    if estimator.explain:
-        estimator.explanation_._weighted = data.sample_weight is not None
     return estimator
 
 
@@ -221,7 +221,9 @@ def fit_adaptive_lasso_cv(estimator, X, y, sample_weight):
         estimator.initial_estimator, total, estimator.fit_intercept
     )
     weights = np.array([adaptive_weights(initial_coef, g) for g in gammas])
-    design = design_of(total, estimator.fit_intercept)
+    design = design_of(
+        total, estimator.fit_intercept, weighted=data.sample_weight is not None
+    )
     alphas = estimator._alpha_grids(design, weights)
     fold_coefs = [
         initial_coef_from_moments(
@@ -248,6 +250,4 @@ def fit_adaptive_lasso_cv(estimator, X, y, sample_weight):
     estimator._set_fit(
         initial_coef, weights[grid], fitted, np.float64, estimator.alpha_
     )
-    if estimator.explain:
-        estimator.explanation_._weighted = data.sample_weight is not None
     return estimator

@@ -74,7 +74,9 @@ def fit_elastic_net(estimator, X, y, sample_weight):
     data = dask_inputs(estimator, X, y, sample_weight)
     penalty_factor = check_penalty_factor(estimator.penalty_factor, X.shape[1])
     (moments,) = fold_moments(data.X, data.y, data.sample_weight, [0, data.n_samples])
-    design = design_of(moments, estimator.fit_intercept)
+    design = design_of(
+        moments, estimator.fit_intercept, weighted=data.sample_weight is not None
+    )
     coef_init = None
     if estimator.warm_start and hasattr(estimator, "coef_"):
         coef_init = np.ravel(estimator.coef_)
@@ -92,7 +94,6 @@ def fit_elastic_net(estimator, X, y, sample_weight):
     )  # fmt: skip
     if estimator.explain:
         estimator._set_explanation(design, penalty_factor)
-        estimator.explanation_._weighted = data.sample_weight is not None
     return estimator
 
 
@@ -109,7 +110,9 @@ def fit_path_cv(estimator, X, y, sample_weight, **params):
     boundaries = fold_boundaries(estimator.cv, data.n_samples)
     folds = fold_moments(data.X, data.y, data.sample_weight, boundaries)
     total = _total(folds)
-    design = design_of(total, estimator.fit_intercept)
+    design = design_of(
+        total, estimator.fit_intercept, weighted=data.sample_weight is not None
+    )
     l1_ratios = estimator._l1_ratios()
     alphas = estimator._alpha_grids(design, penalty_factor, l1_ratios)
     mse_paths = np.array(
@@ -127,8 +130,6 @@ def fit_path_cv(estimator, X, y, sample_weight, **params):
     )
     fitted = (coef[np.newaxis], np.atleast_1d(intercept), [gap], [n_iter], design)
     estimator._set_refit(fitted, penalty_factor, np.float64)
-    if estimator.explain:
-        estimator.explanation_._weighted = data.sample_weight is not None
     return estimator
 
 

@@ -168,7 +168,7 @@ def without(total, part):
     )
 
 
-def design_of(moments, fit_intercept):
+def design_of(moments, fit_intercept, weighted=False):
     """The statistics :class:`~skreg._path.design.Design` of ``moments``.
 
     The weights are rescaled to sum to the number of rows, as
@@ -194,6 +194,7 @@ def design_of(moments, fit_intercept):
         yy * scale,
         n_rows=moments.positive_rows,
         fit_intercept=fit_intercept,
+        weighted=weighted,
     )
 
 

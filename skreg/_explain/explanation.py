@@ -235,12 +235,7 @@ class PathExplanation:
             else np.asarray(intercepts, dtype=np.float64)
         )
         self.fit_intercept = design.fit_intercept
-        # (a design on statistics keeps no weights: its maker says, see
-        # skreg._dask.fits)
-        weights = design.v
-        self._weighted = bool(weights.size) and (
-            bool(np.ptp(weights[weights > 0]) > 0) or bool(np.any(weights == 0))
-        )
+        self._weighted = design.is_weighted
         self._correlations_with_y = design.Zy / design.n_samples
         # weighted standard deviations of the columns, for the report's units
         self._column_scales = np.sqrt(design.norms2 / design.n_samples)

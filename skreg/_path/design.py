@@ -89,10 +89,11 @@ class Design:
         A scale of the columns, applied by the exact solvers' products
         (:meth:`scaled`, :mod:`skreg._path.products`); the coordinate-descent
         methods read the unscaled design.
-    statistics : tuple (yy, n_rows) or None
+    statistics : tuple (yy, n_rows, weighted) or None
         For a design without rows (``X`` and ``y`` are None, ``XtX`` holds
-        ``Z'Z``): the centred target's ``y'y`` and the number of rows with a
-        positive weight. None for a design on rows.
+        ``Z'Z``): the centred target's ``y'y``, the number of rows with a
+        positive weight, and whether the rows had sample weights. None for a
+        design on rows.
     """
 
     X: object
@@ -233,6 +234,15 @@ class Design:
     def residual(self, w):
         """``R = y - Z w``, the residual of the centred problem."""
         return self.residual_part(w) + (self.means @ w) * self.v
+
+    @property
+    def is_weighted(self):
+        """Whether the rows carry sample weights that are not all equal (or
+        some zero): the explanation then speaks of the weights' sum."""
+        if not self.has_rows:
+            return bool(self.statistics[2])
+        weights = self.v
+        return bool(np.ptp(weights[weights > 0]) > 0) or bool(np.any(weights == 0))
 
     @property
     def yy(self):

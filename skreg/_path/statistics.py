@@ -23,6 +23,7 @@ def design_from_statistics(
     *,
     n_rows=None,
     fit_intercept=True,
+    weighted=False,
 ):
     """A :class:`Design` on the weighted sufficient statistics of the data.
 
@@ -47,6 +48,8 @@ def design_from_statistics(
         ``n_samples``.
     fit_intercept : bool
         Whether the statistics are centred.
+    weighted : bool
+        Whether the rows had sample weights (for the explanation's words).
 
     Returns
     -------
@@ -82,5 +85,5 @@ def design_from_statistics(
         nonconstant=nonconstant,
         y_norm2=float(yy) + float(n_samples) * y_offset**2,
         fit_intercept=fit_intercept,
-        statistics=(float(yy), int(rows)),
+        statistics=(float(yy), int(rows), bool(weighted)),
     )

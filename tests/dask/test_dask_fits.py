@@ -128,3 +128,12 @@ def test_a_numpy_target_with_several_columns_is_named(client, diabetes):
         Lasso().fit(Xd, np.column_stack([y, y]))
     with pytest.raises(ValueError, match="y has 10 rows, X has 442"):
         Lasso().fit(Xd, np.arange(10.0))
+
+
+def test_a_weighted_explanation_says_so(client, diabetes):
+    X, y, weights = diabetes
+    Xd, yd, wd = chunked(X, y, weights)
+    weighted = Lasso(alpha=0.1, explain=True).fit(Xd, yd, sample_weight=wd)
+    assert "n = sum of sample weights" in weighted.explanation_.report()
+    plain = Lasso(alpha=0.1, explain=True).fit(Xd, yd)
+    assert "n = number of samples" in plain.explanation_.report()
