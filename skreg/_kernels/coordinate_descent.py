@@ -69,6 +69,7 @@ from .sweeps import (
     _sweep_gram,
     _sweep_sparse,
     subtract_column,
+    unpenalized_block,
 )
 
 # Anderson acceleration combines this many consecutive epochs' iterates.
@@ -220,6 +221,7 @@ def _build(storage_kind, digest):
         unpenalized = _members(working_set, l1, l2, np.bool_(True))
         block = unpenalized.shape[0] > 0
         swept = _members(working_set, l1, l2, np.bool_(False)) if block else working_set
+        prepared = unpenalized_block(is_sparse, data, unpenalized, positive)
         R = np.empty(n_samples)
         history = np.empty((_ANDERSON_DEPTH + 1, n_working))
         candidate = np.empty(n_working)
@@ -280,7 +282,7 @@ def _build(storage_kind, digest):
                 )
             if block:
                 t, vQ = _refit_unpenalized(
-                    is_sparse, w, Q, data, unpenalized, t, positive
+                    is_sparse, w, Q, data, unpenalized, prepared, t, positive
                 )
             settled = w_max == 0.0 or dw_max <= tol_dw * w_max
             full_sweep = _next_sweep_is_full(

@@ -5,6 +5,8 @@ They serve the unpenalized block of the coordinate-descent kernels (least
 squares, non-negative least squares) and Anderson extrapolation.
 """
 
+from collections import namedtuple
+
 import numpy as np
 from numba import njit
 
@@ -55,12 +57,14 @@ def _solve_psd_small(A, b):
 
 
 @njit(cache=True, nogil=True)
-def _least_squares_small(block, target):
-    """A minimizer of ``||target - block @ x||`` for a thin ``block``.
+def _thin_qr(block):
+    """``block = basis @ upper`` for a thin ``block``, its dependent columns
+    dropped: ``(basis, upper, independent)``.
 
     Modified Gram-Schmidt with one re-orthogonalization (accurate even for
     nearly collinear columns); a column whose remainder is below
-    ``_DEPENDENT`` of its norm is dependent and gets a zero coefficient.
+    ``_DEPENDENT`` of its norm is dependent (``independent[j]`` False): its
+    column of ``basis`` is not normalized and never used.
     """
     n_rows, size = block.shape
     basis = block.copy()
@@ -88,6 +92,14 @@ def _least_squares_small(block, target):
         upper[j, j] = np.sqrt(remainder)
         for i in range(n_rows):
             basis[i, j] /= upper[j, j]
+    return basis, upper, independent
+
+
+@njit(cache=True, nogil=True)
+def _qr_least_squares(basis, upper, independent, target):
+    """A minimizer of ``||target - block @ x||`` from ``_thin_qr(block)``;
+    dependent columns get a zero coefficient."""
+    n_rows, size = basis.shape
     x = np.zeros(size)
     for j in range(size - 1, -1, -1):
         if independent[j]:
@@ -169,24 +181,54 @@ def _nnls_small(G, c):
     return x
 
 
+BlockFactor = namedtuple("BlockFactor", ["basis", "upper", "independent", "gram"])
+BlockFactor.__doc__ = """What the steps of one unpenalized block reuse.
+
+Without ``positive``, the thin QR factors of the block (``basis``, ``upper``,
+``independent``, see :func:`_thin_qr`); under ``positive``, its Gram matrix
+``gram`` for the non-negative least squares. The unused fields are empty.
+"""
+
+
 @njit(cache=True, nogil=True)
-def _block_step(block, residual, current, positive):
-    """Step of the unpenalized coefficients that minimizes ``||residual - block
-    step||`` (subject to ``current + step >= 0`` when ``positive``)."""
-    if not positive:
-        return _least_squares_small(block, residual)
+def block_factor(block, positive):
+    """The :class:`BlockFactor` of an unpenalized ``block`` (its columns).
+
+    The block does not change during a solve: factored once, each step costs
+    one product with it instead of a new factorization.
+    """
     n_rows, size = block.shape
+    if not positive:
+        basis, upper, independent = _thin_qr(block)
+        return BlockFactor(basis, upper, independent, np.empty((0, 0)))
     G = np.empty((size, size))
-    c = np.empty(size)
     for a in range(size):
-        value = 0.0
-        for i in range(n_rows):
-            value += block[i, a] * residual[i]
         for b in range(size):
             total = 0.0
             for i in range(n_rows):
                 total += block[i, a] * block[i, b]
             G[a, b] = total
+    return BlockFactor(
+        np.empty((0, 0)), np.empty((0, 0)), np.empty(0, dtype=np.bool_), G
+    )
+
+
+@njit(cache=True, nogil=True)
+def _block_step(block, factor, residual, current, positive):
+    """Step of the unpenalized coefficients that minimizes ``||residual - block
+    step||`` (subject to ``current + step >= 0`` when ``positive``);
+    ``factor`` is ``block_factor(block, positive)``."""
+    if not positive:
+        return _qr_least_squares(
+            factor.basis, factor.upper, factor.independent, residual
+        )
+    n_rows, size = block.shape
+    G = factor.gram
+    c = np.empty(size)
+    for a in range(size):
+        value = 0.0
+        for i in range(n_rows):
+            value += block[i, a] * residual[i]
         c[a] = value
     # Normal equations for the new values x = current + step.
     for a in range(size):

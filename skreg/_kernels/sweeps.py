@@ -7,7 +7,13 @@ import numpy as np
 from numba import njit
 
 from .gaps import _extrapolated_penalty, _half_squared_residual, _penalty_value
-from .small_solves import _block_step, _minus, _nnls_small, _solve_psd_small
+from .small_solves import (
+    _block_step,
+    _minus,
+    _nnls_small,
+    _solve_psd_small,
+    block_factor,
+)
 
 # Reassociation lets LLVM vectorize the dot products; NaN/inf semantics are kept.
 _FAST = {"reassoc", "contract"}
@@ -278,29 +284,40 @@ def subtract_column(is_sparse, data, j, delta, R):
 
 
 @njit(cache=True, nogil=True)
-def _refit_unpenalized(is_sparse, w, Q, data, unpenalized, t, positive):
+def unpenalized_block(is_sparse, data, unpenalized, positive):
+    """The centred columns of the ``unpenalized`` features and their
+    :class:`~skreg._kernels.small_solves.BlockFactor`, for
+    :func:`_refit_unpenalized` (made once per solve: the columns are fixed)."""
+    v, means = data.v, data.means
+    block = np.empty((v.shape[0], unpenalized.shape[0]))
+    for k in range(unpenalized.shape[0]):
+        j = unpenalized[k]
+        _column_into(is_sparse, data, j, v, means[j], block[:, k])
+    return block, block_factor(block, positive)
+
+
+@njit(cache=True, nogil=True)
+def _refit_unpenalized(is_sparse, w, Q, data, unpenalized, prepared, t, positive):
     """Least-squares step on the unpenalized block; returns ``(t, vQ)``.
 
     Given the other coefficients, the unpenalized ones are optimal when their
     columns are orthogonal to the residual (or, under ``positive``, when the
     non-negative least-squares conditions hold); one small solve reaches that
     exactly, however collinear the columns (coordinate sweeps may not).
-    Dependent columns of a rank-deficient block get no step.
+    Dependent columns of a rank-deficient block get no step. ``prepared`` is
+    ``unpenalized_block(is_sparse, data, unpenalized, positive)``.
     """
     v, means = data.v, data.means
+    block, factor = prepared
     n_samples = Q.shape[0]
     size = unpenalized.shape[0]
-    block = np.empty((n_samples, size))
     residual = np.empty(n_samples)
     for i in range(n_samples):
         residual[i] = Q[i] + t * v[i]
-    for k in range(size):
-        _column_into(is_sparse, data, unpenalized[k], v, means[unpenalized[k]],
-                     block[:, k])  # fmt: skip
     current = np.empty(size)
     for k in range(size):
         current[k] = w[unpenalized[k]]
-    step = _block_step(block, residual, current, positive)
+    step = _block_step(block, factor, residual, current, positive)
     for k in range(size):
         j = unpenalized[k]
         w[j] += step[k]
