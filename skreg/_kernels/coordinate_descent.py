@@ -68,8 +68,8 @@ from .sweeps import (
     _sweep_dense,
     _sweep_gram,
     _sweep_sparse,
+    block_of,
     subtract_column,
-    unpenalized_block,
 )
 
 # Anderson acceleration combines this many consecutive epochs' iterates.
@@ -161,7 +161,7 @@ def _build(storage_kind, digest):
     is_sparse = storage_kind == _SPARSE
 
     @njit(cache=True, nogil=True, fastmath=_SPARSE_FAST if is_sparse else _FAST)
-    def enet_cd(w, Q, data, l1, l2, working_set, options, outputs):
+    def enet_cd(w, Q, data, l1, l2, working_set, options, outputs, prepared):
         """Coordinate descent on the ``working_set`` of the stored design.
 
         Parameters
@@ -182,6 +182,10 @@ def _build(storage_kind, digest):
             Written: ``z_j' R`` for the working set at the returned ``w``
             (entry ``k`` for ``working_set[k]``) and ``(R'R, R'y)``, from the
             last duality-gap evaluation.
+        prepared : tuple
+            The unpenalized block the caller made once for its path
+            (:func:`~skreg._kernels.sweeps.unpenalized_block`); used when it
+            is that of the working set's unpenalized features, else remade.
 
         Returns
         -------
@@ -221,7 +225,7 @@ def _build(storage_kind, digest):
         unpenalized = _members(working_set, l1, l2, np.bool_(True))
         block = unpenalized.shape[0] > 0
         swept = _members(working_set, l1, l2, np.bool_(False)) if block else working_set
-        prepared = unpenalized_block(is_sparse, data, unpenalized, positive)
+        prepared = block_of(is_sparse, data, unpenalized, positive, prepared)
         R = np.empty(n_samples)
         history = np.empty((_ANDERSON_DEPTH + 1, n_working))
         candidate = np.empty(n_working)

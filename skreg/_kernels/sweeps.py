@@ -285,15 +285,34 @@ def subtract_column(is_sparse, data, j, delta, R):
 
 @njit(cache=True, nogil=True)
 def unpenalized_block(is_sparse, data, unpenalized, positive):
-    """The centred columns of the ``unpenalized`` features and their
-    :class:`~skreg._kernels.small_solves.BlockFactor`, for
-    :func:`_refit_unpenalized` (made once per solve: the columns are fixed)."""
+    """``(unpenalized, block, factor)`` for :func:`_refit_unpenalized`: the
+    centred columns of the ``unpenalized`` features and their
+    :class:`~skreg._kernels.small_solves.BlockFactor`.
+
+    The columns are fixed, so a path makes this once and every solve on it
+    reuses it (see :func:`block_of`).
+    """
     v, means = data.v, data.means
     block = np.empty((v.shape[0], unpenalized.shape[0]))
     for k in range(unpenalized.shape[0]):
         j = unpenalized[k]
         _column_into(is_sparse, data, j, v, means[j], block[:, k])
-    return block, block_factor(block, positive)
+    return unpenalized.copy(), block, block_factor(block, positive)
+
+
+@njit(cache=True, nogil=True)
+def block_of(is_sparse, data, unpenalized, positive, prepared):
+    """``prepared`` (an :func:`unpenalized_block`) if it is that of the
+    ``unpenalized`` features, else theirs, made now (e.g. at ``alpha = 0``,
+    where every feature of the working set is unpenalized)."""
+    members = prepared[0]
+    same = members.shape[0] == unpenalized.shape[0]
+    if same:
+        for k in range(members.shape[0]):
+            same = same and members[k] == unpenalized[k]
+    if same:
+        return prepared
+    return unpenalized_block(is_sparse, data, unpenalized, positive)
 
 
 @njit(cache=True, nogil=True)
@@ -308,7 +327,7 @@ def _refit_unpenalized(is_sparse, w, Q, data, unpenalized, prepared, t, positive
     ``unpenalized_block(is_sparse, data, unpenalized, positive)``.
     """
     v, means = data.v, data.means
-    block, factor = prepared
+    _, block, factor = prepared
     n_samples = Q.shape[0]
     size = unpenalized.shape[0]
     residual = np.empty(n_samples)

@@ -131,6 +131,12 @@ def _build(storage_kind, digest):
         pull_bounds = np.empty(n_features)
         # features proven zero at the current alpha (gap-safe), out of its checks
         screened = np.empty(n_features, dtype=np.bool_)
+        # The unpenalized features are in every working set: their block is
+        # factored once here, not at every solve (the Gram kernel has none).
+        free = np.flatnonzero(usable & unpenalized)
+        if is_gram:
+            free = free[:0]
+        prepared = sweeps.unpenalized_block(is_sparse, data, free, positive)
         for step in range(alphas.shape[0]):
             alpha = alphas[step]
             # previous alpha over this one, for the strong rule (0: none)
@@ -173,11 +179,27 @@ def _build(storage_kind, digest):
                         )
                     elif is_sparse:
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_sparse(
-                            w, Q, data, l1, l2, working_set, options, scratch
+                            w,
+                            Q,
+                            data,
+                            l1,
+                            l2,
+                            working_set,
+                            options,
+                            scratch,
+                            prepared,
                         )
                     else:
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_dense(
-                            w, Q, data, l1, l2, working_set, options, scratch
+                            w,
+                            Q,
+                            data,
+                            l1,
+                            l2,
+                            working_set,
+                            options,
+                            scratch,
+                            prepared,
                         )
                     epochs += n_epochs
                     converged = evaluated and gap_ws <= gap_tol

@@ -63,8 +63,12 @@ def _run(design, max_epochs, gap_at_end, tol_dw=1e-12, gap_tol=1e-20):
     options = Options(False, max_epochs, tol_dw, gap_tol, gap_at_end, False, 0)
     solve = kernels.enet_cd_sparse if design.is_sparse else kernels.enet_cd_dense
     data = _kernel_data(design, None, design.y)
+    # no block made beforehand: the kernel makes its own
+    prepared = sweeps.unpenalized_block(
+        design.is_sparse, data, np.empty(0, np.intp), False
+    )
     gap, epochs, evaluated = solve(
-        w, Q, data, l1, l2, working_set, options, (correlations, stats)
+        w, Q, data, l1, l2, working_set, options, (correlations, stats), prepared
     )
     return w, l1, gap, epochs, evaluated, correlations, stats
 
