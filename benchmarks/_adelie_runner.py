@@ -4,7 +4,8 @@ Usage, with the adelie venv's python (see benchmarks/README.md):
 
     /work/adelie-venv/bin/python benchmarks/_adelie_runner.py IN.npz OUT.npz
 
-IN.npz holds X (n, p), y (n,), pf (p,), alphas (L,) and tol, on skreg's
+IN.npz holds X (n, p; or a CSC matrix as X_data, X_indices, X_indptr and
+X_shape), y (n,), pf (p,), alphas (L,) and tol, on skreg's
 scale: 1/(2n) ||y - Xw||^2 + alpha sum_j pf_j |w_j|, no intercept. OUT.npz
 gets coefs (p, L) and seconds, the time of the ``grpnet`` call alone (import,
 data loading and the conversion of the result excluded), and repeats: each
@@ -26,7 +27,16 @@ def main(source, target):
     import adelie as ad
 
     data = np.load(source)
-    X = np.asfortranarray(data["X"], dtype=np.float64)
+    if "X_data" in data:  # CSC X, viewed by adelie's sparse matrix
+        from scipy import sparse
+
+        parts = (data["X_data"], data["X_indices"], data["X_indptr"])
+        csc = sparse.csc_matrix(parts, shape=tuple(data["X_shape"]))
+        X = ad.matrix.sparse(csc, method="naive", n_threads=1)
+        n_features = csc.shape[1]
+    else:
+        X = np.asfortranarray(data["X"], dtype=np.float64)
+        n_features = X.shape[1]
     y = np.asarray(data["y"], dtype=np.float64)
     pf = np.asarray(data["pf"], dtype=np.float64)
     alphas = np.asarray(data["alphas"], dtype=np.float64)
@@ -56,7 +66,7 @@ def main(source, target):
         times.append(seconds)
     betas = state.betas
     betas = betas.toarray() if hasattr(betas, "toarray") else np.asarray(betas)
-    coefs = np.full((X.shape[1], alphas.size), np.nan)
+    coefs = np.full((n_features, alphas.size), np.nan)
     solved = np.asarray(state.lmdas)
     coefs[:, : betas.shape[0]] = betas.T
     np.savez(

@@ -23,6 +23,7 @@ Every function takes a whole path at once: ``coefs`` of shape
 """
 
 import numpy as np
+from scipy import sparse
 
 
 def _as_path(coefs, alphas):
@@ -106,7 +107,8 @@ def weighted_duality_gaps(X, y, coefs, alphas, penalty_factor):
     free = pf == 0
     theta = residuals
     if free.any():
-        X_free = np.asarray(X[:, free])
+        X_free = X[:, free]
+        X_free = X_free.toarray() if sparse.issparse(X_free) else np.asarray(X_free)
         theta = theta - X_free @ np.linalg.lstsq(X_free, theta, rcond=None)[0]
     penalized = ~free
     correlations = np.abs(X.T @ theta)[penalized] / pf[penalized, None]

@@ -27,6 +27,7 @@ import warnings
 
 import numpy as np
 from _peers import MAX_ITER, solve
+from scipy import sparse
 
 ADELIE_PYTHON = os.environ.get("ADELIE_PYTHON", "/work/adelie-venv/bin/python")
 CELER_ZERO = 1e-10
@@ -70,20 +71,29 @@ def _celer(X, y, pf, alphas, tol):
 
 
 def _glmnet(X, y, pf, alphas, tol):
-    from glmnet._glmnet import elnet, solns
+    from glmnet._glmnet import elnet, solns, spelnet
 
     n_samples, n_features = X.shape
     lambdas = np.asarray(alphas, dtype=np.float64) * pf.sum() / n_features
     bounds = np.empty((2, n_features), order="F")
     bounds[0], bounds[1] = -np.inf, np.inf
-    x_copy = np.array(X, dtype=np.float64, order="F", copy=True)
     y_copy = np.array(y, dtype=np.float64, order="F")
     ka = 2 if n_features >= 500 else 1
-    lmu, _, ca, ia, nin, _, _, _, jerr = elnet(
-        ka, 1.0, x_copy, y_copy, np.ones(n_samples), [0], np.array(pf, dtype=float),
-        bounds, n_features + 1, 1.0, lambdas, tol, nlam=lambdas.size, isd=0,
-        intr=0, maxit=MAX_ITER, ne=n_features,
-    )  # fmt: skip
+    factors = np.array(pf, dtype=float)
+    common = dict(nlam=lambdas.size, isd=0, intr=0, maxit=MAX_ITER)
+    if sparse.issparse(X):
+        x_copy = sparse.csc_matrix(X, dtype=np.float64, copy=True)
+        lmu, _, ca, ia, nin, _, _, _, jerr = spelnet(
+            ka, 1.0, n_samples, n_features, x_copy.data, x_copy.indptr + 1,
+            x_copy.indices + 1, y_copy, np.ones(n_samples), [0], factors, bounds,
+            n_features, n_features + 1, 1.0, lambdas, tol, **common,
+        )  # fmt: skip
+    else:
+        x_copy = np.array(X, dtype=np.float64, order="F", copy=True)
+        lmu, _, ca, ia, nin, _, _, _, jerr = elnet(
+            ka, 1.0, x_copy, y_copy, np.ones(n_samples), [0], factors, bounds,
+            n_features + 1, 1.0, lambdas, tol, **common, ne=n_features,
+        )  # fmt: skip
     if jerr > 0:
         raise RuntimeError(f"glmnet failed with jerr={jerr}")
     coefs = np.full((n_features, lambdas.size), np.nan)
@@ -120,7 +130,12 @@ def adelie_run(X, y, pf, alphas, tol, repeats=1):
     with tempfile.TemporaryDirectory() as folder:
         source = os.path.join(folder, "in.npz")
         target = os.path.join(folder, "out.npz")
-        np.savez(source, X=X, y=y, pf=pf, alphas=alphas, tol=tol, repeats=repeats)
+        if sparse.issparse(X):
+            matrix = {"X_data": X.data, "X_indices": X.indices,
+                      "X_indptr": X.indptr, "X_shape": np.array(X.shape)}  # fmt: skip
+        else:
+            matrix = {"X": X}
+        np.savez(source, **matrix, y=y, pf=pf, alphas=alphas, tol=tol, repeats=repeats)
         done = subprocess.run(
             [ADELIE_PYTHON, RUNNER, source, target], capture_output=True, text=True
         )
