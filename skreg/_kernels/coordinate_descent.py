@@ -422,9 +422,9 @@ def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options):
 
 def _dependencies():
     """The modules the kernels call (see :func:`_build`)."""
-    from . import gaps, small_solves, sweeps
+    from . import correlations, gaps, small_solves, sweeps
 
-    return gaps, small_solves, sweeps
+    return correlations, gaps, small_solves, sweeps
 
 
 _DIGEST = source_digest(*_dependencies())

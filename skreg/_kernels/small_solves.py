@@ -12,6 +12,8 @@ from numba import njit
 
 # Relative size below which a direction is treated as dependent and dropped.
 _DEPENDENT = 1e-10
+# Reassociation lets LLVM vectorize the sums over rows (see _projections).
+_FAST = {"reassoc", "contract"}
 
 
 @njit(cache=True, nogil=True)
@@ -95,17 +97,35 @@ def _thin_qr(block):
     return basis, upper, independent
 
 
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _projections(columns, target):
+    """``columns' target`` for a thin C-ordered ``columns``, in one pass.
+
+    Row by row, the products of a row are contiguous and vectorize across
+    the columns; a dot product per column would read it with a stride and
+    wait on one chain of additions (on sparse 2000 x 10000 with 10
+    unpenalized features, the refit after each epoch cost as much as the
+    epoch's sweep).
+    """
+    n_rows, size = columns.shape
+    out = np.zeros(size)
+    for i in range(n_rows):
+        value = target[i]
+        for j in range(size):
+            out[j] += columns[i, j] * value
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _qr_least_squares(basis, upper, independent, target):
     """A minimizer of ``||target - block @ x||`` from ``_thin_qr(block)``;
     dependent columns get a zero coefficient."""
-    n_rows, size = basis.shape
+    size = basis.shape[1]
+    projected = _projections(basis, target)
     x = np.zeros(size)
     for j in range(size - 1, -1, -1):
         if independent[j]:
-            value = 0.0
-            for i in range(n_rows):
-                value += basis[i, j] * target[i]
+            value = projected[j]
             for k in range(j + 1, size):
                 value -= upper[j, k] * x[k]
             x[j] = value / upper[j, j]
@@ -222,14 +242,9 @@ def _block_step(block, factor, residual, current, positive):
         return _qr_least_squares(
             factor.basis, factor.upper, factor.independent, residual
         )
-    n_rows, size = block.shape
+    size = block.shape[1]
     G = factor.gram
-    c = np.empty(size)
-    for a in range(size):
-        value = 0.0
-        for i in range(n_rows):
-            value += block[i, a] * residual[i]
-        c[a] = value
+    c = _projections(block, residual)
     # Normal equations for the new values x = current + step.
     for a in range(size):
         for b in range(size):

@@ -6,6 +6,7 @@ See :mod:`skreg._kernels.coordinate_descent` for the problem and its scales.
 import numpy as np
 from numba import njit
 
+from .correlations import _dot
 from .gaps import _extrapolated_penalty, _half_squared_residual, _penalty_value
 from .small_solves import (
     _block_step,
@@ -342,10 +343,7 @@ def _refit_unpenalized(is_sparse, w, Q, data, unpenalized, prepared, t, positive
         w[j] += step[k]
         t += step[k] * means[j]
         subtract_column(is_sparse, data, j, step[k], Q)
-    vQ = 0.0
-    for i in range(n_samples):
-        vQ += v[i] * Q[i]
-    return t, vQ
+    return t, _dot(v, Q)
 
 
 @njit(cache=True, nogil=True)

@@ -31,7 +31,7 @@ def test_entry_points_are_keyed_by_the_kernels_digest():
         cells = [cell.cell_contents for cell in entry.py_func.__closure__]
         assert source_digest(*callees) in cells
         assert all(isinstance(value, (bool, int, str)) for value in cells)
-    callees = (gaps, small_solves, sweeps)
+    callees = (correlations, gaps, small_solves, sweeps)
     for entry in (cd.enet_cd_dense, cd.enet_cd_sparse):
         cells = [cell.cell_contents for cell in entry.py_func.__closure__]
         assert source_digest(*callees) in cells
