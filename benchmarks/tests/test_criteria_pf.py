@@ -53,3 +53,18 @@ def test_tight_solution_has_zero_gap_and_perturbation_is_bounded():
     sub = weighted_relative_suboptimality(X, y, perturbed, alphas, pf, optimal)
     gap = weighted_relative_gaps(X, y, perturbed, alphas, pf)
     assert np.all(sub > 0) and np.all(gap >= sub - 1e-12)
+
+
+def test_sparse_X_gives_the_dense_criteria():
+    # The sparse regime of bench_hard.py passes CSC X (the unpenalized
+    # columns' least squares densify their block only).
+    from scipy import sparse
+
+    X, y, pf, alphas = _data()
+    X[np.abs(X) < 1.0] = 0.0
+    coefs = np.random.default_rng(2).standard_normal((30, alphas.size)) * 0.1
+    for criterion in (weighted_primal_objectives, weighted_relative_gaps):
+        dense = criterion(X, y, coefs, alphas, pf)
+        np.testing.assert_allclose(
+            criterion(sparse.csc_matrix(X), y, coefs, alphas, pf), dense, rtol=1e-12
+        )
