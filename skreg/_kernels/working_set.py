@@ -179,27 +179,11 @@ def _build(storage_kind, digest):
                         )
                     elif is_sparse:
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_sparse(
-                            w,
-                            Q,
-                            data,
-                            l1,
-                            l2,
-                            working_set,
-                            options,
-                            scratch,
-                            prepared,
+                            w, Q, data, l1, l2, working_set, options, scratch, prepared
                         )
                     else:
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_dense(
-                            w,
-                            Q,
-                            data,
-                            l1,
-                            l2,
-                            working_set,
-                            options,
-                            scratch,
-                            prepared,
+                            w, Q, data, l1, l2, working_set, options, scratch, prepared
                         )
                     epochs += n_epochs
                     converged = evaluated and gap_ws <= gap_tol
