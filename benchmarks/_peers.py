@@ -142,7 +142,7 @@ def _celer(X, y, alphas, tol, mode, fit_intercept):
     return coefs
 
 
-def _glmnet(X, y, alphas, tol, mode, fit_intercept):
+def _glmnet(X, y, alphas, tol, mode, fit_intercept, penalty_factors=None):
     """python-glmnet's Fortran elnet/spelnet, as glmnet/linear.py calls it.
 
     ka=2 (naive) for p >= 500 as R's glmnet chooses, ka=1 (covariance)
@@ -150,7 +150,9 @@ def _glmnet(X, y, alphas, tol, mode, fit_intercept):
     weights glmnet minimizes 1/(2n) RSS + lambda ||w||_1 (it normalizes the
     weights to sum 1), so lambda = alpha. The Fortran overwrites x, y and w
     (scales them by sqrt(w)), hence the copies, which are timed as R's
-    .Fortran call would duplicate them too.
+    .Fortran call would duplicate them too. ``penalty_factors`` (default:
+    ones) go to glmnet as given; it rescales them to sum to p, so the
+    caller scales ``alphas`` to match (see ``_peers_pf._glmnet``).
     """
     from glmnet._glmnet import elnet, solns, spelnet
 
@@ -160,7 +162,9 @@ def _glmnet(X, y, alphas, tol, mode, fit_intercept):
     ka = 2 if n_features >= 500 else 1
     lambdas = np.asarray(alphas, dtype=np.float64)
     weights = np.ones(n_samples)
-    penalty_factors = np.ones(n_features)
+    if penalty_factors is None:
+        penalty_factors = np.ones(n_features)
+    penalty_factors = np.array(penalty_factors, dtype=np.float64)
     bounds = np.empty((2, n_features), order="F")
     bounds[0], bounds[1] = -np.inf, np.inf
     y_copy = np.array(y, dtype=np.float64, order="F")

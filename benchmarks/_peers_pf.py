@@ -27,6 +27,7 @@ import warnings
 
 import numpy as np
 from _peers import MAX_ITER, solve
+from _peers import _glmnet as _peers_glmnet
 from scipy import sparse
 
 ADELIE_PYTHON = os.environ.get("ADELIE_PYTHON", "/work/adelie-venv/bin/python")
@@ -71,35 +72,9 @@ def _celer(X, y, pf, alphas, tol):
 
 
 def _glmnet(X, y, pf, alphas, tol):
-    from glmnet._glmnet import elnet, solns, spelnet
-
-    n_samples, n_features = X.shape
-    lambdas = np.asarray(alphas, dtype=np.float64) * pf.sum() / n_features
-    bounds = np.empty((2, n_features), order="F")
-    bounds[0], bounds[1] = -np.inf, np.inf
-    y_copy = np.array(y, dtype=np.float64, order="F")
-    ka = 2 if n_features >= 500 else 1
-    factors = np.array(pf, dtype=float)
-    common = dict(nlam=lambdas.size, isd=0, intr=0, maxit=MAX_ITER)
-    if sparse.issparse(X):
-        x_copy = sparse.csc_matrix(X, dtype=np.float64, copy=True)
-        lmu, _, ca, ia, nin, _, _, _, jerr = spelnet(
-            ka, 1.0, n_samples, n_features, x_copy.data, x_copy.indptr + 1,
-            x_copy.indices + 1, y_copy, np.ones(n_samples), [0], factors, bounds,
-            n_features, n_features + 1, 1.0, lambdas, tol, **common,
-        )  # fmt: skip
-    else:
-        x_copy = np.array(X, dtype=np.float64, order="F", copy=True)
-        lmu, _, ca, ia, nin, _, _, _, jerr = elnet(
-            ka, 1.0, x_copy, y_copy, np.ones(n_samples), [0], factors, bounds,
-            n_features + 1, 1.0, lambdas, tol, **common, ne=n_features,
-        )  # fmt: skip
-    if jerr > 0:
-        raise RuntimeError(f"glmnet failed with jerr={jerr}")
-    coefs = np.full((n_features, lambdas.size), np.nan)
-    if lmu > 0:
-        coefs[:, :lmu] = solns(n_features, ca[:, :lmu], ia, nin[:lmu])
-    return coefs
+    # glmnet rescales its penalty factors to sum to p: lambda follows.
+    lambdas = np.asarray(alphas, dtype=np.float64) * pf.sum() / X.shape[1]
+    return _peers_glmnet(X, y, lambdas, tol, "path", False, penalty_factors=pf)
 
 
 def _glum(X, y, pf, alphas, tol):
