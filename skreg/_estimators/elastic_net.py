@@ -71,7 +71,8 @@ def fit_weighted_enet(
     for k in range(n_targets):
         if k > 0:
             design = design.with_target(y[:, k], fit_intercept)
-            gram = resolve_gram(design, precompute)
+            previous = None if gram is None else gram[0]
+            gram = resolve_gram(design, precompute, rows=previous)
         coef[k], intercept[k], dual_gaps[k], n_iter = fit_on_design(
             design,
             gram,

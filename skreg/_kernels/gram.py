@@ -58,6 +58,7 @@ def gram_statistics_dense(X, v, y):
     Xy = np.zeros(n_features)
     if n_features == 0:
         return gram, Xv, Xy
+    all_columns = np.arange(n_features)
     for start in range(0, n_samples, _CHUNK_ROWS):
         # Unsigned row and column indices: with signed ones numba guards
         # every load against a negative index and LLVM falls back to gathers.
@@ -70,18 +71,175 @@ def gram_statistics_dense(X, v, y):
             # multiply-adds each, which hides the memory's latency (a
             # separate statistics loop would expose it).
             # Columns past the last are clamped to it: computed, not stored.
-            above = j0 - j0 % np.uintp(4)
-            four = np.uintp(4)
-            for i0 in range(np.uintp(0), above, four):
-                _add_block_4x6(X, gram, r0, r1, i0, four, j0, p)
-            if above < j0:
-                _add_block_4x6(X, gram, r0, r1, above, j0 - above, j0, p)
-            _add_triangle_6(X, gram, r0, r1, j0, p)
+            _add_upper_group(X, gram, r0, r1, all_columns, j0)
             _add_statistics_6(X, v, y, Xv, Xy, r0, r1, j0, p)
     for i in range(p):
         for j in range(i):
             gram[i, j] = gram[j, i]
     return gram, Xv, Xy
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def fill_rows(X, features, v, means, column_v, norms2, gram, filled):
+    """Rows ``features`` of ``Z'Z`` into ``gram``, from Fortran-ordered ``X``.
+
+    Row ``j`` is ``z_j' Z`` over every column, ``z`` the implicitly centred
+    columns (``x_j - means_j v``); its diagonal entry is set to ``norms2[j]``,
+    the norm the design computed (exactly, where centring cancels digits).
+    Entries in the columns of rows already filled are copied from them (the
+    matrix is symmetric); the others are computed in one pass over ``X``, in
+    chunks of rows as in :func:`gram_statistics_dense`: each chunk is read
+    from memory once, while the batch's columns stay in cache. ``filled[j]``
+    is set for each row.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), Fortran-ordered
+    features : ndarray of int
+        Distinct features whose rows are filled (none filled yet).
+    v, means, column_v, norms2 : ndarray
+        ``v`` the square roots of the sample weights (shape (n_samples,)),
+        and per feature the column means, ``x_j' v`` and ``||z_j||^2``.
+    gram : ndarray of shape (n_features, n_features), C-ordered
+        Written in the rows ``features``.
+    filled : ndarray of bool of shape (n_features,)
+    """
+    n_samples, n_features = X.shape
+    batch = np.uintp(features.shape[0])
+    if batch == 0:
+        return
+    in_batch = np.zeros(n_features, dtype=np.bool_)
+    for k in range(batch):
+        in_batch[features[k]] = True
+    # the unfilled columns outside the batch: a rectangle of blocks
+    others = np.flatnonzero(~filled & ~in_batch)
+    n_others = np.uintp(others.shape[0])
+    for k in range(batch):
+        j = features[k]
+        for m in range(n_features):
+            gram[j, m] = gram[m, j] if filled[m] else 0.0
+    four = np.uintp(4)
+    six = np.uintp(6)
+    for start in range(0, n_samples, _CHUNK_ROWS):
+        r0 = np.uintp(start)
+        r1 = np.uintp(min(start + _CHUNK_ROWS, n_samples))
+        for c in range(np.uintp(0), n_others, six):
+            columns = _gathered_6(others, c, n_others)
+            n_columns = min(six, n_others - c)
+            for g in range(np.uintp(0), batch, four):
+                rows = _gathered_4(features, g, min(four, batch - g))
+                n_rows = min(four, batch - g)
+                _add_block_4x6(X, gram, r0, r1, rows, n_rows, columns, n_columns)
+        # within the batch, the upper triangle only (mirrored below)
+        for j0 in range(np.uintp(0), batch, six):
+            _add_upper_group(X, gram, r0, r1, features, j0)
+    for a in range(batch):
+        for b in range(a):
+            gram[features[a], features[b]] = gram[features[b], features[a]]
+    computed = np.flatnonzero(~filled)
+    n_computed = computed.shape[0]
+    vv = 0.0
+    for i in range(n_samples):
+        vv += v[i] * v[i]
+    for k in range(batch):
+        j = features[k]
+        for c in range(n_computed):
+            m = computed[c]
+            cross = column_v[j] * means[m] + means[j] * column_v[m]
+            gram[j, m] += vv * means[j] * means[m] - cross
+        gram[j, j] = norms2[j]
+    for k in range(batch):
+        filled[features[k]] = True
+
+
+# Rows of the Gram matrix filled per pass over X when the working set needs
+# some (the rest of the batch are the likeliest features to enter next): at
+# least ROW_BATCH, and half as many as are filled already, so that a solve
+# that comes to need most rows fills them in a few passes. A pass reads all
+# of X from memory whatever the batch; 16 rows cost about as much arithmetic
+# as that read (benchmarks/README.md).
+ROW_BATCH = 16
+
+
+@njit(cache=True, nogil=True)
+def fill_working_rows(working_set, H, l1, usable, X, filled, data):
+    """Fill the Gram rows the ``working_set`` lacks, in one batch.
+
+    The batch is topped up to :data:`ROW_BATCH` rows, or to half as many as
+    are filled already, with the unfilled usable features of largest
+    ``|H_j| / l1_j``: closest to their KKT threshold,
+    they are the likeliest to join a later working set, whose rows then cost
+    no pass of their own. ``data`` is the Gram storage's
+    :class:`~skreg._kernels.coordinate_descent.Data` (``data.X`` the rows).
+    """
+    n_features = H.shape[0]
+    missing = np.zeros(n_features, dtype=np.bool_)
+    n_missing = 0
+    for k in range(working_set.shape[0]):
+        j = working_set[k]
+        if not filled[j] and not missing[j]:
+            missing[j] = True
+            n_missing += 1
+    if n_missing == 0:
+        return
+    score = np.full(n_features, -1.0)
+    for j in range(n_features):
+        if usable[j] and not filled[j] and not missing[j]:
+            score[j] = abs(H[j]) / l1[j] if l1[j] > 0.0 else np.inf
+    order = np.argsort(-score)
+    n_filled = 0
+    for j in range(n_features):
+        n_filled += filled[j]
+    for k in range(min(max(ROW_BATCH, n_filled // 2) - n_missing, n_features)):
+        j = order[k]
+        if score[j] < 0.0:
+            break
+        missing[j] = True
+    batch = np.flatnonzero(missing)
+    fill_rows(X, batch, data.v, data.means, data.column_v, data.norms2, data.X, filled)
+
+
+@njit(cache=True, nogil=True)
+def _add_upper_group(X, gram, r0, r1, index, j0):
+    """Add rows ``r0:r1`` of ``x_i' x_j`` for the columns ``j = index[j0:j0+6]``
+    and every ``i = index[k]``, ``k <= `` that of ``j``: the blocks above the
+    six columns, then their own triangle (of the upper triangle of the matrix
+    over ``index``, one group of columns).
+    """
+    n = np.uintp(index.shape[0])
+    four = np.uintp(4)
+    columns = _gathered_6(index, j0, n)
+    n_columns = min(np.uintp(6), n - j0)
+    above = j0 - j0 % four
+    for i0 in range(np.uintp(0), above, four):
+        rows = _gathered_4(index, i0, four)
+        _add_block_4x6(X, gram, r0, r1, rows, four, columns, n_columns)
+    if above < j0:
+        n_rows = j0 - above
+        rows = _gathered_4(index, above, n_rows)
+        _add_block_4x6(X, gram, r0, r1, rows, n_rows, columns, n_columns)
+    _add_triangle_6(X, gram, r0, r1, columns, n_columns)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _gathered_6(index, k0, n):
+    """``index[k0 .. k0+5]`` as unsigned ints, those past ``n`` the last."""
+    slots = _columns(k0, n)
+    return (
+        np.uintp(index[slots[0]]), np.uintp(index[slots[1]]),
+        np.uintp(index[slots[2]]), np.uintp(index[slots[3]]),
+        np.uintp(index[slots[4]]), np.uintp(index[slots[5]]),
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _gathered_4(index, k0, n_rows):
+    """``index[k0 .. k0+n_rows-1]`` and repeats of the last, as unsigned ints."""
+    slots = _four_rows(k0, n_rows)
+    return (
+        np.uintp(index[slots[0]]), np.uintp(index[slots[1]]),
+        np.uintp(index[slots[2]]), np.uintp(index[slots[3]]),
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -112,19 +270,29 @@ def _row_of_6(X, r, columns):
     )
 
 
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _add_block_4x6(X, gram, r0, r1, i0, n_rows, j0, p):
-    """Add rows ``r0:r1`` of ``x_i' x_j`` for i in i0..i0+n_rows-1, j0..j0+5.
-
-    The 24 sums stay in vector registers: ten loads per row feed them. With
-    ``n_rows`` (2 or 4) = 2, the last row is loaded again and not stored.
-    Every ``i`` is below ``j0``: the block lies above the diagonal.
-    """
-    columns = _columns(j0, p)
+@njit(cache=True, nogil=True, inline="always")
+def _four_rows(i0, n_rows):
+    """Rows ``i0 .. i0 + n_rows - 1`` of a block, those past the last
+    clamped to it (loaded, not stored)."""
     last = i0 + n_rows - np.uintp(1)
-    i1 = i0 + np.uintp(1)
-    i2 = min(i0 + np.uintp(2), last)
-    i3 = min(i0 + np.uintp(3), last)
+    return (
+        i0,
+        min(i0 + np.uintp(1), last),
+        min(i0 + np.uintp(2), last),
+        min(i0 + np.uintp(3), last),
+    )
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _add_block_4x6(X, gram, r0, r1, rows, n_rows, columns, n_columns):
+    """Add rows ``r0:r1`` of ``x_i' x_j`` for the four ``rows`` i and the six
+    ``columns`` j.
+
+    The 24 sums stay in vector registers: ten loads per row feed them. Only
+    the first ``n_rows`` (1 to 4) of ``rows`` and ``n_columns`` (1 to 6) of
+    ``columns`` are stored; the others repeat the last of them.
+    """
+    i0, i1, i2, i3 = rows
     s00 = s01 = s02 = s03 = s04 = s05 = 0.0
     s10 = s11 = s12 = s13 = s14 = s15 = 0.0
     s20 = s21 = s22 = s23 = s24 = s25 = 0.0
@@ -159,20 +327,22 @@ def _add_block_4x6(X, gram, r0, r1, i0, n_rows, j0, p):
         s33 += x3 * z3
         s34 += x3 * z4
         s35 += x3 * z5
-    _add_row(gram, i0, j0, p, s00, s01, s02, s03, s04, s05)
-    _add_row(gram, i1, j0, p, s10, s11, s12, s13, s14, s15)
-    if n_rows == 4:
-        _add_row(gram, i2, j0, p, s20, s21, s22, s23, s24, s25)
-        _add_row(gram, i3, j0, p, s30, s31, s32, s33, s34, s35)
+    _add_at(gram[i0], columns, n_columns, s00, s01, s02, s03, s04, s05)
+    if n_rows > 1:
+        _add_at(gram[i1], columns, n_columns, s10, s11, s12, s13, s14, s15)
+    if n_rows > 2:
+        _add_at(gram[i2], columns, n_columns, s20, s21, s22, s23, s24, s25)
+    if n_rows > 3:
+        _add_at(gram[i3], columns, n_columns, s30, s31, s32, s33, s34, s35)
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def _add_triangle_6(X, gram, r0, r1, j0, p):
-    """Add rows ``r0:r1`` of ``x_i' x_j`` for j0 <= i <= j < j0 + 6.
+def _add_triangle_6(X, gram, r0, r1, columns, n_columns):
+    """Add rows ``r0:r1`` of ``x_i' x_j`` for i, j the first ``n_columns`` of
+    the six ``columns``, i at or before j.
 
     The upper triangle of the diagonal block: 21 sums, six loads per row.
     """
-    columns = _columns(j0, p)
     s00 = s01 = s02 = s03 = s04 = s05 = 0.0
     s11 = s12 = s13 = s14 = s15 = 0.0
     s22 = s23 = s24 = s25 = 0.0
@@ -203,12 +373,19 @@ def _add_triangle_6(X, gram, r0, r1, j0, p):
         s45 += z4 * z5
         s55 += z5 * z5
     # Entries below the diagonal get zeros: the mirror overwrites them.
-    _add_row(gram, j0, j0, p, s00, s01, s02, s03, s04, s05)
-    _add_row(gram, j0 + np.uintp(1), j0, p, 0.0, s11, s12, s13, s14, s15)
-    _add_row(gram, j0 + np.uintp(2), j0, p, 0.0, 0.0, s22, s23, s24, s25)
-    _add_row(gram, j0 + np.uintp(3), j0, p, 0.0, 0.0, 0.0, s33, s34, s35)
-    _add_row(gram, j0 + np.uintp(4), j0, p, 0.0, 0.0, 0.0, 0.0, s44, s45)
-    _add_row(gram, j0 + np.uintp(5), j0, p, 0.0, 0.0, 0.0, 0.0, 0.0, s55)
+    c0, c1, c2, c3, c4, c5 = columns
+    k = n_columns
+    _add_at(gram[c0], columns, k, s00, s01, s02, s03, s04, s05)
+    if n_columns > 1:
+        _add_at(gram[c1], columns, k, 0.0, s11, s12, s13, s14, s15)
+    if n_columns > 2:
+        _add_at(gram[c2], columns, k, 0.0, 0.0, s22, s23, s24, s25)
+    if n_columns > 3:
+        _add_at(gram[c3], columns, k, 0.0, 0.0, 0.0, s33, s34, s35)
+    if n_columns > 4:
+        _add_at(gram[c4], columns, k, 0.0, 0.0, 0.0, 0.0, s44, s45)
+    if n_columns > 5:
+        _add_at(gram[c5], columns, k, 0.0, 0.0, 0.0, 0.0, 0.0, s55)
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
@@ -238,10 +415,19 @@ def _add_statistics_6(X, v, y, Xv, Xy, r0, r1, j0, p):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _add_row(gram, i, j0, p, s0, s1, s2, s3, s4, s5):
-    """Add one block row's six sums to ``gram[i, j0:j0+6]``, inside the matrix."""
-    if i < p:
-        _add_entries(gram[i], j0, p, s0, s1, s2, s3, s4, s5)
+def _add_at(vector, columns, n_columns, s0, s1, s2, s3, s4, s5):
+    """Add six sums to ``vector`` at the first ``n_columns`` of ``columns``."""
+    vector[columns[0]] += s0
+    if n_columns > 1:
+        vector[columns[1]] += s1
+    if n_columns > 2:
+        vector[columns[2]] += s2
+    if n_columns > 3:
+        vector[columns[3]] += s3
+    if n_columns > 4:
+        vector[columns[4]] += s4
+    if n_columns > 5:
+        vector[columns[5]] += s5
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -27,7 +27,8 @@ Python:
    features, whose optimum is the same).
 
 With the Gram matrix, ``Z' R`` is kept up to date by the kernel and the check
-reads it. The arguments come bundled: the stored design in
+reads it; the matrix's rows are filled as features join a working set. The
+arguments come bundled: the stored design in
 :class:`~skreg._kernels.coordinate_descent.Data` (for the Gram storage, the
 Gram matrix in ``X`` and ``Z'y`` in ``y``), the settings in :class:`Settings`,
 the KKT state in :class:`~skreg._kernels.kkt.Bounds`.
@@ -39,11 +40,12 @@ import numpy as np
 from numba import njit
 
 from . import coordinate_descent as kernels
-from . import correlations, gaps, kkt, screening, small_solves, sweeps
+from . import correlations, gaps, gram, kkt, screening, small_solves, sweeps
 from .coordinate_descent import _DENSE, _GRAM, _SPARSE, Options
 from .correlations import _residual
 from .digest import source_digest
 from .gaps import dual_scale, duality_gap
+from .gram import fill_working_rows
 from .kkt import (
     _KKT_SLACK,
     add_strong,
@@ -92,7 +94,7 @@ def _build(storage_kind, digest):
     """Compile the entry point for one storage of the design.
 
     The entry point ``solve_alphas(w, Q, data, yy, grid, settings, bounds,
-    scratch, results)`` solves at each alpha of ``grid = (alphas,
+    scratch, results, rows)`` solves at each alpha of ``grid = (alphas,
     previous_alpha, check_first)`` in turn, from ``w`` (``Q`` is ``y - X w``,
     or ``H = Z'R`` for the Gram storage; both change in place).
     ``previous_alpha`` is the alpha solved just before the first (0: none),
@@ -102,7 +104,12 @@ def _build(storage_kind, digest):
     ``scratch = (ws_correlations, residual_stats)`` receives the kernel's
     outputs; ``results = (coefs, gaps, epochs_run, screened_run)`` gets each
     solution in a row of ``coefs``, and its duality gap, epochs and newly
-    screened features.
+    screened features. ``rows = (X, filled)`` serves the Gram storage, whose
+    matrix may hold only the rows ``filled`` so far: before each solve, the
+    rows its working set lacks are computed from the dense design ``X``
+    (:func:`skreg._kernels.gram.fill_working_rows`), so that only features
+    that ever enter a working set cost a row (glmnet's covariance mode).
+    Other storages ignore it.
 
     ``storage_kind`` (``_DENSE``, ``_SPARSE`` or ``_GRAM``) is a closure
     constant, so numba drops the other storages' branches; ``digest`` (of
@@ -113,7 +120,7 @@ def _build(storage_kind, digest):
     is_gram = storage_kind == _GRAM
 
     @njit(cache=True, nogil=True)
-    def solve_alphas(w, Q, data, yy, grid, settings, bounds, scratch, results):
+    def solve_alphas(w, Q, data, yy, grid, settings, bounds, scratch, results, rows):
         digest  # noqa: B018 (part of numba's cache key)
         alphas, previous_alpha, check_first = grid
         factors, n_samples, l1_ratio, usable, unpenalized, positive = settings[:6]
@@ -174,6 +181,10 @@ def _build(storage_kind, digest):
                         epochs_left == max_iter - epochs, random, seed,
                     )  # fmt: skip
                     if is_gram:
+                        rows_X, filled = rows
+                        fill_working_rows(
+                            working_set, Q, l1, usable, rows_X, filled, data
+                        )
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_gram(
                             w, Q, data.X, data.y, yy, l1, l2, working_set, options
                         )
@@ -287,7 +298,7 @@ def _build(storage_kind, digest):
 
 
 _DIGEST = source_digest(
-    kernels, correlations, gaps, kkt, screening, small_solves, sweeps
+    kernels, correlations, gaps, gram, kkt, screening, small_solves, sweeps
 )
 solve_alphas_dense = _build(_DENSE, _DIGEST)
 solve_alphas_sparse = _build(_SPARSE, _DIGEST)

@@ -383,7 +383,8 @@ def make_design(
         the scikit-learn compatible path functions.
     form_gram : bool
         Form ``X' X`` of dense ``X`` in the same pass as the statistics (see
-        :func:`skreg._path.gram.forms_gram`), kept as ``Design.XtX``.
+        :func:`skreg._path.gram.forms_gram`; a Gram-mode solve on float64
+        ``X`` fills the rows it needs instead), kept as ``Design.XtX``.
     keep_layout : bool
         Keep unweighted dense ``X`` in its own memory order (the exact ridge
         solvers read any); the coordinate-descent kernels need it

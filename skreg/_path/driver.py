@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from .._kernels import kkt, working_set
 from .._kernels.coordinate_descent import Data
 from .._kernels.working_set import Settings
+from .gram_rows import NO_SOURCE, GramRows
 from .grid import _finite_factors
 
 
@@ -144,7 +145,9 @@ def solve_path(
     selection : {"cyclic", "random"}
         Order of the coordinate updates.
     gram : tuple (gram, Zy) or None
-        Precomputed ``Z'Z`` and ``Z'y``; switches to the Gram kernel.
+        ``Z'Z`` (an array, or :class:`~skreg._path.gram_rows.GramRows`
+        whose rows the solve fills as it needs them) and ``Z'y``; switches
+        to the Gram kernel.
     warn : bool
         Whether to raise a ConvergenceWarning for an unconverged alpha.
     check_warm_start : bool
@@ -164,15 +167,17 @@ def solve_path(
     unpenalized = usable & (penalty_factor == 0)
     yy = design.yy
     if gram is not None:
-        gram_matrix, Zy = gram
-        gram_matrix = np.ascontiguousarray(gram_matrix, dtype=np.float64)
+        rows, Zy = gram
+        if not isinstance(rows, GramRows):
+            rows = GramRows.complete(rows)
+        gram_matrix, source = rows.matrix, rows.source
         solve_alphas = working_set.solve_alphas_gram
         # the kernel's state: H = Z'R instead of the residual
-        state, target = Zy - gram_matrix @ w, Zy
+        state, target = Zy - rows.times(w), Zy
         bounds = kkt.new_bounds(1, n_features, design.norms2)
     else:
         design._need_rows("Coordinate descent without a Gram matrix")
-        gram_matrix = None
+        gram_matrix, source = None, NO_SOURCE
         solve_alphas = (
             working_set.solve_alphas_sparse
             if design.is_sparse
@@ -218,7 +223,9 @@ def solve_path(
             coefs[start:stop], gaps[start:stop], epochs[start:stop],
             n_screened[start:stop],
         )  # fmt: skip
-        solve_alphas(w, state, data, yy, grid, settings, bounds, scratch, results)
+        solve_alphas(
+            w, state, data, yy, grid, settings, bounds, scratch, results, source
+        )
         block = _next_block(stop - start, time.perf_counter() - began)
         start, previous_alpha = stop, alphas[stop - 1]
     if warn:

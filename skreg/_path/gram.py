@@ -6,7 +6,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils import check_array
 
+from .._kernels import gram as gram_kernels
 from .design import make_design
+from .gram_rows import GramRows, can_fill_rows
 
 # With precompute="auto", the Gram matrix is formed when the path has at least
 # this many alphas per feature (and n_samples > n_features). Forming Z'Z costs
@@ -36,11 +38,8 @@ def gram_pays(n_samples, n_features, n_alphas):
     return n_samples > n_features and n_alphas >= _GRAM_ALPHAS_PER_FEATURE * n_features
 
 
-def forms_gram(X, precompute, n_alphas=1):
-    """Whether :func:`resolve_gram` will form ``Z'Z`` from ``X``.
-
-    Known before the design is prepared, so that :func:`prepare` can form
-    ``X'X`` in the pass that computes the column statistics.
+def uses_gram(X, precompute, n_alphas=1):
+    """Whether ``precompute`` asks for a Gram-mode solve formed from ``X``.
 
     Parameters
     ----------
@@ -60,6 +59,31 @@ def forms_gram(X, precompute, n_alphas=1):
     if isinstance(precompute, str):  # "auto"
         return gram_pays(X.shape[0], X.shape[1], n_alphas)
     return precompute is True
+
+
+def forms_gram(X, precompute, n_alphas=1, sample_weight=None):
+    """Whether :func:`prepare` forms all of ``X'X`` in its pass over ``X``.
+
+    Known before the design is prepared, so that the pass that computes the
+    column statistics can form ``X'X`` too. Not where the solve can fill the
+    rows it needs from the design instead (:func:`can_fill_rows` of the
+    stored design: float64, which weighted ``X`` always is).
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    precompute : bool, "auto" or array-like
+    n_alphas : int
+    sample_weight : ndarray or None
+
+    Returns
+    -------
+    bool
+    """
+    if not uses_gram(X, precompute, n_alphas):
+        return False
+    stored_in_float64 = X.dtype == np.float64 or sample_weight is not None
+    return not (stored_in_float64 and X.shape[1] <= gram_kernels.MAX_FEATURES)
 
 
 def prepare(
@@ -90,12 +114,12 @@ def prepare(
         sample_weight,
         fit_intercept,
         X_offset=X_offset,
-        form_gram=forms_gram(X, precompute, n_alphas),
+        form_gram=forms_gram(X, precompute, n_alphas, sample_weight),
     )
     return design, resolve_gram(design, precompute, Xy, n_alphas=n_alphas)
 
 
-def resolve_gram(design, precompute, Xy=None, n_alphas=1):
+def resolve_gram(design, precompute, Xy=None, n_alphas=1, rows=None):
     """Turn ``precompute`` into ``(gram, Zy)`` for the Gram kernel, or None.
 
     Parameters
@@ -110,15 +134,22 @@ def resolve_gram(design, precompute, Xy=None, n_alphas=1):
         The user's ``Z'y``; computed when None.
     n_alphas : int
         Alphas that will be solved on this design (for ``"auto"``).
+    rows : GramRows, array or None
+        The Gram matrix of another target's fit: its rows, when filled from
+        the same stored ``X``, are reused (``Z'Z`` does not depend on ``y``).
 
     Returns
     -------
     tuple (gram, Zy) or None
+        ``gram`` is a :class:`~skreg._path.gram_rows.GramRows` when the
+        solve fills its rows from the design, else an array.
     """
     if design.is_sparse or precompute is False:
         return None
     if isinstance(precompute, str) or precompute is True:
-        return design.gram() if forms_gram(design.X, precompute, n_alphas) else None
+        if not uses_gram(design.X, precompute, n_alphas):
+            return None
+        return _formed(design, rows)
     gram = check_array(precompute, dtype=np.float64, order="C")
     n_features = design.n_features
     if gram.shape != (n_features, n_features):
@@ -133,13 +164,24 @@ def resolve_gram(design, precompute, Xy=None, n_alphas=1):
             UserWarning,
             stacklevel=3,
         )
-        return design.gram()
+        return _formed(design, rows)
     _check_gram_element(design, gram)
     if Xy is None:
         Zy = design.Zy.copy()
     else:
         Zy = check_array(Xy, dtype=np.float64, ensure_2d=False).ravel()
     return gram, Zy
+
+
+def _formed(design, rows=None):
+    """``(gram, Zy)`` formed from the design: rows filled as the solve needs
+    them where the stored ``X`` allows, else all of ``Z'Z`` now."""
+    if not (design.has_rows and can_fill_rows(design.X)):
+        return design.gram()
+    reusable = isinstance(rows, GramRows) and rows.design is not None
+    if not (reusable and rows.design.X is design.X):
+        rows = GramRows.empty(design)
+    return rows, design.Zy.copy()
 
 
 def _check_gram_element(design, gram):

@@ -135,15 +135,16 @@ def test_path_with_l1_ratio_zero_needs_explicit_alphas():
 
 def test_auto_precompute_forms_the_gram_matrix_only_where_it_pays(monkeypatch):
     from skreg._path import gram as _gram
-    from skreg._path.design import Design
 
     assert _gram.gram_pays(1000, 40, n_alphas=100)
     assert not _gram.gram_pays(1000, 40, n_alphas=1)  # one fit: direct
     assert _gram.gram_pays(1000, 8, n_alphas=1)
     assert not _gram.gram_pays(40, 1000, n_alphas=100)  # p > n: never
     formed = []
-    original = Design.gram
-    monkeypatch.setattr(Design, "gram", lambda self: formed.append(1) or original(self))
+    original = _gram._formed
+    monkeypatch.setattr(
+        _gram, "_formed", lambda *args: formed.append(1) or original(*args)
+    )
     rng = np.random.RandomState(0)
     X = np.asfortranarray(rng.randn(300, 20))
     y = X[:, :3] @ [1.0, -2.0, 3.0] + rng.randn(300)

@@ -24,9 +24,9 @@ def test_entry_points_are_keyed_by_the_kernels_digest():
     # them, and nothing that varies between processes (a captured function
     # would be pickled differently).
     from skreg._kernels import coordinate_descent as cd
-    from skreg._kernels import correlations, small_solves, sweeps
+    from skreg._kernels import correlations, gram, small_solves, sweeps
 
-    callees = (cd, correlations, gaps, kkt, screening, small_solves, sweeps)
+    callees = (cd, correlations, gaps, gram, kkt, screening, small_solves, sweeps)
     for entry in (ws.solve_alphas_dense, ws.solve_alphas_sparse, ws.solve_alphas_gram):
         cells = [cell.cell_contents for cell in entry.py_func.__closure__]
         assert source_digest(*callees) in cells

@@ -20,7 +20,7 @@ def test_screening_happens_along_a_path_and_the_gaps_stay_certificates(monkeypat
 
     def recording(*args):
         entry(*args)
-        screened.extend(args[-1][3])  # screened_run: newly screened, per alpha
+        screened.extend(args[-2][3])  # screened_run: newly screened, per alpha
 
     monkeypatch.setattr(_path.working_set, "solve_alphas_dense", recording)
     rng = np.random.RandomState(5)
