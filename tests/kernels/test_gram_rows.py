@@ -158,3 +158,21 @@ def test_which_designs_fill_rows():
     assert forms_gram(X.astype(np.float32), True)
     assert not forms_gram(X.astype(np.float32), True, sample_weight=np.ones(5))
     assert not forms_gram(X, False)
+
+
+def test_positive_and_cross_validated_fits_on_filled_rows():
+    from skreg import LassoCV
+
+    X, y = sparse_signal_problem(n_samples=600, n_features=60, seed=8)
+    for positive in (False, True):
+        lazy = ElasticNet(alpha=0.02, positive=positive, precompute=True, **TIGHT)
+        direct = ElasticNet(alpha=0.02, positive=positive, precompute=False, **TIGHT)
+        lazy.fit(X, y)
+        direct.fit(X, y)
+        assert relative_error(lazy.coef_, direct.coef_) < 1e-9
+        assert positive is False or lazy.coef_.min() >= 0
+    # every fold's path in Gram mode, its rows filled from the fold's design
+    by_gram = LassoCV(cv=3, precompute=True, tol=1e-10).fit(X, y)
+    by_passes = LassoCV(cv=3, precompute=False, tol=1e-10).fit(X, y)
+    assert relative_error(by_gram.mse_path_, by_passes.mse_path_) < 1e-7
+    assert by_gram.alpha_ == by_passes.alpha_
