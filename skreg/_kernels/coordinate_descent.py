@@ -320,7 +320,7 @@ def _build(storage_kind, digest):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options):
+def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options, filled, wanting):
     """Coordinate descent on the precomputed Gram matrix ``Z'Z`` (for n >> p).
 
     Parameters
@@ -335,6 +335,14 @@ def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options):
         ``Z' y``.
     yy : float
         ``y' y``.
+    filled : ndarray of bool of shape (n_features,)
+        The rows of ``gram`` that are filled; every unpenalized feature of
+        the working set must have its row.
+    wanting : ndarray of bool of shape (n_features,)
+        Written: the features that would move but have no row. The solve
+        stops after the epoch that finds one, so that the caller fills their
+        rows (see :func:`skreg._kernels.gram.fill_working_rows`); it then
+        returns ``evaluated`` False.
 
     Other parameters and the return value are as in the dense and sparse
     kernels (:func:`_build`).
@@ -363,7 +371,11 @@ def enet_cd_gram(w, H, gram, Zy, yy, l1, l2, working_set, options):
     # extrapolation opportunities to skip, and the current skip length
     anderson_wait, anderson_backoff = np.int64(0), np.int64(0)
     for epoch in range(max_epochs):
-        w_max, dw_max = _sweep_gram(w, H, gram, l1, l2, swept, positive, random)
+        w_max, dw_max, n_wanting = _sweep_gram(
+            w, H, gram, l1, l2, swept, positive, random, filled, wanting
+        )
+        if n_wanting:
+            return np.inf, epoch + 1, False
         proposed, anderson_wait = _anderson_candidate(
             epoch, w, working_set, history, candidate, anderson_wait, positive
         )

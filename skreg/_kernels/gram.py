@@ -162,21 +162,24 @@ ROW_BATCH = 16
 
 
 @njit(cache=True, nogil=True)
-def fill_working_rows(working_set, H, l1, usable, X, filled, data):
-    """Fill the Gram rows the ``working_set`` lacks, in one batch.
+def fill_working_rows(needed, H, l1, usable, X, filled, data):
+    """Fill the Gram rows that the features ``needed`` lack, in one batch.
 
-    The batch is topped up to :data:`ROW_BATCH` rows, or to half as many as
-    are filled already, with the unfilled usable features of largest
-    ``|H_j| / l1_j``: closest to their KKT threshold,
-    they are the likeliest to join a later working set, whose rows then cost
-    no pass of their own. ``data`` is the Gram storage's
-    :class:`~skreg._kernels.coordinate_descent.Data` (``data.X`` the rows).
+    The solve calls it for the features that would move but have no row
+    (:func:`skreg._kernels.coordinate_descent.enet_cd_gram`), and for the
+    unpenalized features of a working set, which always move. The batch is
+    topped up to :data:`ROW_BATCH` rows, or to half as many as are filled
+    already, with the unfilled usable features of largest ``|H_j| / l1_j``:
+    closest to their KKT threshold, they are the likeliest to move next,
+    whose rows then cost no pass of their own. ``data`` is the Gram
+    storage's :class:`~skreg._kernels.coordinate_descent.Data` (``data.X``
+    the rows).
     """
     n_features = H.shape[0]
     missing = np.zeros(n_features, dtype=np.bool_)
     n_missing = 0
-    for k in range(working_set.shape[0]):
-        j = working_set[k]
+    for k in range(needed.shape[0]):
+        j = needed[k]
         if not filled[j] and not missing[j]:
             missing[j] = True
             n_missing += 1

@@ -216,27 +216,34 @@ def _sweep_sparse(w, Q, data, l1, l2, features, positive, random, t, vQ, vv):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def _sweep_gram(w, H, gram, l1, l2, features, positive, random):
+def _sweep_gram(w, H, gram, l1, l2, features, positive, random, filled, wanting):
     """One pass of coordinate updates over ``features`` on the Gram matrix.
 
-    ``H = Z'R`` changes in place with ``w``; returns ``(w_max, dw_max)``.
+    ``H = Z'R`` changes in place with ``w``. A feature whose row of ``gram``
+    is not ``filled`` yet stays where it is when it would move (its update
+    needs the row, its test only ``H_j`` and the diagonal): it is marked in
+    ``wanting`` instead. Returns ``(w_max, dw_max, n_wanting)``.
     """
     n_total = w.shape[0]
     n_features = features.shape[0]
     w_max = 0.0
     dw_max = 0.0
+    n_wanting = 0
     for k in range(n_features):
         j = features[_next_feature(k, n_features, random)]
         w_j = w[j]
         new_w_j = _updated_coordinate(w_j, H[j], gram[j, j], l1[j], l2[j], positive)
-        if new_w_j != w_j:
+        if new_w_j != w_j and not filled[j]:
+            wanting[j] = True
+            n_wanting += 1
+        elif new_w_j != w_j:
             delta = new_w_j - w_j
             for m in range(n_total):
                 H[m] -= delta * gram[j, m]
             w[j] = new_w_j
             dw_max = max(dw_max, abs(delta))
-        w_max = max(w_max, abs(new_w_j))
-    return w_max, dw_max
+        w_max = max(w_max, abs(w[j]))
+    return w_max, dw_max, n_wanting
 
 
 @njit(cache=True, nogil=True)

@@ -27,7 +27,7 @@ Python:
    features, whose optimum is the same).
 
 With the Gram matrix, ``Z' R`` is kept up to date by the kernel and the check
-reads it; the matrix's rows are filled as features join a working set. The
+reads it; the matrix's rows are filled as features start to move. The
 arguments come bundled: the stored design in
 :class:`~skreg._kernels.coordinate_descent.Data` (for the Gram storage, the
 Gram matrix in ``X`` and ``Z'y`` in ``y``), the settings in :class:`Settings`,
@@ -105,11 +105,12 @@ def _build(storage_kind, digest):
     outputs; ``results = (coefs, gaps, epochs_run, screened_run)`` gets each
     solution in a row of ``coefs``, and its duality gap, epochs and newly
     screened features. ``rows = (X, filled)`` serves the Gram storage, whose
-    matrix may hold only the rows ``filled`` so far: before each solve, the
-    rows its working set lacks are computed from the dense design ``X``
+    matrix may hold only the rows ``filled`` so far: when the kernel finds
+    features that would move without their row, it stops, and their rows
+    are computed from the dense design ``X``
     (:func:`skreg._kernels.gram.fill_working_rows`), so that only features
-    that ever enter a working set cost a row (glmnet's covariance mode).
-    Other storages ignore it.
+    that move cost a row (glmnet's covariance mode). Other storages ignore
+    it.
 
     ``storage_kind`` (``_DENSE``, ``_SPARSE`` or ``_GRAM``) is a closure
     constant, so numba drops the other storages' branches; ``digest`` (of
@@ -138,6 +139,8 @@ def _build(storage_kind, digest):
         pull_bounds = np.empty(n_features)
         # features proven zero at the current alpha (gap-safe), out of its checks
         screened = np.empty(n_features, dtype=np.bool_)
+        # features that would move but lack their Gram row (Gram storage)
+        wanting = np.zeros(n_features, dtype=np.bool_)
         # The unpenalized features are in every working set: their block is
         # factored once here, not at every solve (the Gram kernel has none).
         free = np.flatnonzero(usable & unpenalized)
@@ -183,11 +186,20 @@ def _build(storage_kind, digest):
                     if is_gram:
                         rows_X, filled = rows
                         fill_working_rows(
-                            working_set, Q, l1, usable, rows_X, filled, data
-                        )
+                            working_set[unpenalized[working_set]], Q, l1, usable,
+                            rows_X, filled, data,
+                        )  # fmt: skip
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_gram(
-                            w, Q, data.X, data.y, yy, l1, l2, working_set, options
-                        )
+                            w, Q, data.X, data.y, yy, l1, l2, working_set, options,
+                            filled, wanting,
+                        )  # fmt: skip
+                        if not evaluated:
+                            # the features that stopped the solve to get rows
+                            needed = np.flatnonzero(wanting)
+                            fill_working_rows(
+                                needed, Q, l1, usable, rows_X, filled, data
+                            )
+                            wanting[needed] = False
                     elif is_sparse:
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_sparse(
                             w, Q, data, l1, l2, working_set, options, scratch, prepared

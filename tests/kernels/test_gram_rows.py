@@ -176,3 +176,47 @@ def test_positive_and_cross_validated_fits_on_filled_rows():
     by_passes = LassoCV(cv=3, precompute=False, tol=1e-10).fit(X, y)
     assert relative_error(by_gram.mse_path_, by_passes.mse_path_) < 1e-7
     assert by_gram.alpha_ == by_passes.alpha_
+
+
+def test_the_kernel_stops_for_a_feature_that_would_move_without_its_row():
+    from skreg._kernels.coordinate_descent import Options, enet_cd_gram
+
+    design, (rows, Zy) = _design(n_samples=500, n_features=12, seed=9)
+    l1 = np.full(12, 0.05 * 500)
+    l2 = np.zeros(12)
+    working_set = np.arange(12)
+    gap_tol = 1e-12 * design.yy
+    options = Options(False, 1000, 1e-10, gap_tol, True, False, 0)
+    rows.fill([0, 1, 2])  # features 0-4 carry the signal: 3 and 4 lack rows
+    w, H = np.zeros(12), Zy.copy()
+    wanting = np.zeros(12, dtype=bool)
+    gap, epochs, evaluated = enet_cd_gram(
+        w, H, rows.matrix, Zy, design.yy, l1, l2, working_set, options,
+        rows.filled, wanting,
+    )  # fmt: skip
+    assert not evaluated and epochs == 1 and gap == np.inf
+    assert wanting[[3, 4]].all() and not wanting[:3].any()
+    assert not w[~rows.filled].any()
+    # H stays Z'R of the returned w
+    np.testing.assert_allclose(H, Zy - _centred_gram(design) @ w, atol=1e-9)
+    rows.fill(np.flatnonzero(wanting))
+    wanting[:] = False
+    gap, _, evaluated = enet_cd_gram(
+        w, H, rows.matrix, Zy, design.yy, l1, l2, working_set, options,
+        rows.filled, wanting,
+    )  # fmt: skip
+    if not evaluated:  # another feature may move now
+        rows.fill(np.flatnonzero(wanting))
+        wanting[:] = False
+        gap, _, evaluated = enet_cd_gram(
+            w, H, rows.matrix, Zy, design.yy, l1, l2, working_set, options,
+            rows.filled, wanting,
+        )  # fmt: skip
+    assert evaluated and gap <= gap_tol
+    full = np.ones(12, dtype=bool)
+    w_ref, H_ref = np.zeros(12), Zy.copy()
+    enet_cd_gram(
+        w_ref, H_ref, _centred_gram(design), Zy, design.yy, l1, l2, working_set,
+        options, full, np.zeros(12, dtype=bool),
+    )  # fmt: skip
+    assert relative_error(w, w_ref) < 1e-9
