@@ -60,6 +60,7 @@ from .screening import (
     _gap_inputs,
     _screen_gap_safe,
 )
+from .sweeps import _members
 
 # Epochs on a new working set before the first KKT check: features that must
 # join are found early instead of after a full solve. On a path, where the
@@ -185,9 +186,11 @@ def _build(storage_kind, digest):
                     )  # fmt: skip
                     if is_gram:
                         rows_X, filled = rows
+                        # the block the kernel refits (no L1 nor L2 part, as
+                        # every feature at alpha = 0) reads its rows
                         fill_working_rows(
-                            working_set[unpenalized[working_set]], Q, l1, usable,
-                            rows_X, filled, data,
+                            _members(working_set, l1, l2, np.bool_(True)), Q, l1,
+                            usable, rows_X, filled, data,
                         )  # fmt: skip
                         gap_ws, n_epochs, evaluated = kernels.enet_cd_gram(
                             w, Q, data.X, data.y, yy, l1, l2, working_set, options,

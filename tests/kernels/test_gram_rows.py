@@ -220,3 +220,21 @@ def test_the_kernel_stops_for_a_feature_that_would_move_without_its_row():
         options, full, np.zeros(12, dtype=bool),
     )  # fmt: skip
     assert relative_error(w, w_ref) < 1e-9
+
+
+def test_alpha_zero_fills_the_rows_of_the_refitted_block():
+    # At alpha = 0 every feature is in the kernel's least-squares block,
+    # whose refit reads their rows: they must be filled before it.
+    import warnings
+
+    from sklearn.linear_model import LinearRegression
+
+    X, y = sparse_signal_problem(n_samples=200, n_features=30, seed=10)
+    weights = np.random.RandomState(10).uniform(0.1, 5, 200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fit = ElasticNet(alpha=0, precompute=True, tol=1e-15).fit(
+            X, y, sample_weight=weights
+        )
+    ols = LinearRegression().fit(X, y, sample_weight=weights)
+    assert relative_error(fit.coef_, ols.coef_) < 1e-8
